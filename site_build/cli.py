@@ -1,0 +1,207 @@
+"""The `policy-site` command line: parses options and delegates; every PolicyError is printed once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+
+from .errors import PolicyError, PolicyErrors
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn our errors into one clear message and exit status 1; Ctrl-C into status 130."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (PolicyError, PolicyErrors) as exc:
+            errors = exc.errors if isinstance(exc, PolicyErrors) else [exc]
+            for error in errors:
+                err.print("[bold red]error:[/] ", end="")
+                err.print(str(error), markup=False, soft_wrap=True, emoji=False)
+            if len(errors) > 1:
+                err.print(f"[red]{len(errors)} problems found; nothing was written.[/]")
+            sys.exit(1)
+        except KeyboardInterrupt:
+            err.print("stopped: the previous site and releases are unchanged.")
+            sys.exit(130)
+    return wrapper
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """Accept 2024-04-24 or 24/04/2024 (as a school office writes it)."""
+    if value is None:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise PolicyError(f"{option} {value!r} is not a date I can read", hint="write it as 2024-04-24 or 24/04/2024")
+
+
+def project_root(ctx: click.Context) -> Path:
+    root: Path = ctx.obj["root"]
+    if not (root / "clauses").is_dir() or not (root / "schools").is_dir():
+        raise PolicyError("this is not a policy-site project (no clauses/ and schools/ folders here)", root,
+                          hint="run the command in the project's top folder, or pass --project DIR")
+    return root
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=".", envvar="POLICY_SITE_PROJECT",
+              help="The project folder (default: the current folder).")
+@click.version_option(package_name="policy-site")
+@click.pass_context
+def main(ctx: click.Context, project: Path) -> None:
+    """Compose shared policy clauses and school facts into versioned policy sites."""
+    ctx.obj = {"root": project.resolve()}
+
+
+@main.command()
+@click.argument("schools", nargs=-1)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="site", show_default=True,
+              help="Where the sites are written.")
+@click.option("--draft", is_flag=True, help="Also publish each policy's draft, bannered 'Draft: not approved'.")
+@click.option("--today", "today_text", metavar="DATE", help="Judge review dates as of this date (default: today).")
+@click.pass_context
+@reports_errors
+def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, today_text: str | None) -> None:
+    """Build the sites of SCHOOLS (default: every school, plus the trust index)."""
+    from .publish import BuildOptions, build as build_sites
+
+    root = project_root(ctx)
+    options = BuildOptions(out=out if out.is_absolute() else Path.cwd() / out,
+                           today=parse_date(today_text, "--today") or dt.date.today(), draft=draft)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=err, transient=True) as progress:
+        total = len(schools) or len([p for p in (root / "schools").iterdir() if (p / "school.yml").is_file()])
+        task = progress.add_task("building sites", total=total)
+        built = build_sites(root, list(schools), options,
+                            on_school=lambda slug: progress.update(task, advance=1, description=f"built {slug}"))
+    for path in built:
+        out.print(f"built {path}")
+
+
+@main.command()
+@click.pass_context
+@reports_errors
+def check(ctx: click.Context) -> None:
+    """Validate every school, clause and outline; report every problem at once."""
+    from .load import load_project
+    from .publish import policy_states
+
+    project = load_project(project_root(ctx))
+    states = policy_states(project)
+    count = sum(len(s) for s in states.values())
+    out.print(f"ok: {len(project.schools)} schools, {count} policies, {len(project.clauses)} shared clauses, no problems found")
+
+
+@main.command("new-school")
+@click.argument("slug")
+@click.option("--name", help="The school's full name (default: from the slug).")
+@click.option("--phase", type=click.Choice(["nursery", "infant", "junior", "primary", "secondary", "all-through", "special"]),
+              default="primary", show_default=True)
+@click.pass_context
+@reports_errors
+def new_school(ctx: click.Context, slug: str, name: str | None, phase: str) -> None:
+    """Scaffold schools/SLUG/school.yml, ready to build."""
+    from .scaffold import new_school as scaffold
+
+    path = scaffold(project_root(ctx), slug, name, phase)
+    out.print(f"created {path}\nnext: edit it, then run `policy-site build {slug}` or `policy-site serve {slug}`")
+
+
+@main.command()
+@click.argument("school")
+@click.option("--port", default=8000, show_default=True)
+@click.option("--draft/--no-draft", default=True, show_default=True, help="Show the draft beside the approved version.")
+@click.pass_context
+@reports_errors
+def serve(ctx: click.Context, school: str, port: int, draft: bool) -> None:
+    """Live preview of SCHOOL's site: saving a clause or school.yml rebuilds it."""
+    from .preview import serve as serve_preview
+
+    serve_preview(project_root(ctx), school, port, draft, log=err.print)
+
+
+@main.command()
+@click.argument("school")
+@click.argument("policy")
+@click.option("--on", "on_text", required=True, metavar="DATE", help="The date the board approved it (2024-04-24).")
+@click.option("--by", "by", help="Who approved it (default: the school's governing body).")
+@click.option("--note", required=True, help="What changed, for the change log.")
+@click.option("--kind", type=click.Choice(["edition", "update", "correction"]), default="update", show_default=True,
+              help="correction: a typo fix, no new signatures; update or edition: everyone signs again.")
+@click.option("--reaffirm", is_flag=True, help="Record a review that changed nothing.")
+@click.pass_context
+@reports_errors
+def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str | None, note: str, kind: str,
+            reaffirm: bool) -> None:
+    """Freeze SCHOOL's draft of POLICY as an approved release."""
+    from .approval import approve as approve_policy
+    from .versions import format_date
+
+    release, path = approve_policy(project_root(ctx), school, policy, parse_date(on_text, "--on"), by, note, kind, reaffirm)
+    out.print(f"approved {release.document.title} for {release.document.school_name}: version {release.label}")
+    out.print(f"next review: {format_date(release.next_review)}\nwrote {path}")
+
+
+@main.command()
+@click.pass_context
+@reports_errors
+def verify(ctx: click.Context) -> None:
+    """Prove that every approved release is intact."""
+    from .approval import verify_all
+
+    count = verify_all(project_root(ctx))
+    out.print(f"ok: all {count} releases are intact")
+
+
+@main.command()
+@click.option("--today", "today_text", metavar="DATE", help="Judge review dates as of this date (default: today).")
+@click.option("--within", default=60, show_default=True, help="Flag reviews due within this many days.")
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), help="Also write the review dates as an iCalendar file.")
+@click.pass_context
+@reports_errors
+def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None) -> None:
+    """Review dashboard: every school and policy, its version and when it is due."""
+    from .dashboard import review_rows, review_table, write_ics
+
+    rows = review_rows(project_root(ctx), parse_date(today_text, "--today") or dt.date.today(), within)
+    out.print(review_table(rows))
+    if ics:
+        write_ics(rows, ics)
+        out.print(f"wrote {ics}")
+
+
+@main.command()
+@click.argument("school")
+@click.argument("policy")
+@click.option("--from", "from_version", metavar="VERSION", help="Compare from this release (default: the last one).")
+@click.option("--to", "to_version", metavar="VERSION|draft", default="draft", show_default=True)
+@click.option("--against", metavar="SCHOOL|model", help="Compare with another school's current version, or the shared model.")
+@click.option("--format", "fmt", type=click.Choice(["term", "json", "html"]), default="term", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (needed for pdf, docx).")
+@click.pass_context
+@reports_errors
+def diff(ctx: click.Context, school: str, policy: str, from_version: str | None, to_version: str, against: str | None,
+         fmt: str, output: Path | None) -> None:
+    """A clause-by-clause redline of SCHOOL's POLICY between two versions."""
+    from .redline import redline
+
+    redline(project_root(ctx), school, policy, from_version, to_version, against, fmt, output, out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Load stage: read clause, outline and school files into validated, immutable sources."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from .errors import ErrorCollector, PolicyError, PolicyErrors
+from .schema import SLUG_PATTERN, ClauseMeta, Outline, School
+from .validation import validate
+from .yaml_source import Lines, parse_yaml, read_text
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?", re.DOTALL)
+SLUG = re.compile(SLUG_PATTERN)
+
+
+@dataclass(frozen=True)
+class ClauseSource:
+    """One clause file: its metadata and its Jinja/Markdown body."""
+
+    id: str
+    path: Path
+    meta: ClauseMeta
+    body: str
+    body_line: int
+    origin: str  # "library" or "override"
+
+
+@dataclass(frozen=True)
+class OutlineSource:
+    id: str
+    path: Path
+    outline: Outline
+    lines: Lines
+
+
+@dataclass(frozen=True)
+class SchoolSource:
+    slug: str
+    path: Path
+    school: School
+    lines: Lines
+    overrides: Mapping[str, ClauseSource]
+    theme_dir: Path | None
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the pipeline reads, loaded once."""
+
+    root: Path
+    clauses: Mapping[str, ClauseSource]
+    outlines: Mapping[str, OutlineSource]
+    schools: Mapping[str, SchoolSource] = field(default_factory=dict)
+
+    def display(self, path: Path) -> str:
+        """A path as the user sees it: relative to the project root."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def load_project(root: Path, only: list[str] | None = None) -> Project:
+    """Load the clause library, outlines and schools (all, or those in `only`)."""
+    root = root.resolve()
+    errors = ErrorCollector()
+    clauses = _load_folder(root / "clauses", "*.md", lambda p: load_clause(p, "library", root), errors)
+    outlines = _load_folder(root / "policies_src", "*.yml", lambda p: load_outline(p, root), errors)
+    schools_dir = root / "schools"
+    slugs = sorted(p.name for p in schools_dir.iterdir() if (p / "school.yml").is_file()) if schools_dir.is_dir() else []
+    if only:
+        missing = [s for s in only if s not in slugs]
+        for slug in missing:
+            errors.add(PolicyError(f"there is no school '{slug}'", f"schools/{slug}/school.yml",
+                                   hint=f"known schools: {', '.join(slugs) or 'none yet'}; `policy-site new-school {slug}` makes one"))
+        slugs = [s for s in slugs if s in only]
+    schools = {}
+    for slug in slugs:
+        try:
+            schools[slug] = load_school(root, slug)
+        except (PolicyError, PolicyErrors) as exc:
+            errors.add(exc)
+    errors.raise_if_any()
+    return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), MappingProxyType(schools))
+
+
+def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector) -> dict:
+    found = {}
+    if not folder.is_dir():
+        errors.add(PolicyError("this folder is missing", folder, hint="run policy-site from the project's top folder"))
+        return found
+    for path in sorted(folder.glob(pattern)):
+        try:
+            _check_inside(path, folder)
+            item = loader(path)
+            found[item.id] = item
+        except (PolicyError, PolicyErrors) as exc:
+            errors.add(exc)
+    return found
+
+
+def _check_inside(path: Path, folder: Path) -> None:
+    """Refuse symlinks that lead out of the project folder they sit in."""
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        raise PolicyError("this file is a link to a place outside its folder", path, hint="copy the file in instead")
+
+
+def _checked_id(path: Path) -> str:
+    if not SLUG.match(path.stem):
+        raise PolicyError(f"the file name '{path.name}' is not a valid id", path,
+                          hint="use lower-case letters, digits and single hyphens, e.g. 'use-of-email.md'")
+    return path.stem
+
+
+def load_clause(path: Path, origin: str, root: Path) -> ClauseSource:
+    """Read `clauses/<id>.md` (or an override): front matter, then a Markdown/Jinja body."""
+    shown = path.relative_to(root) if path.is_relative_to(root) else path
+    clause_id = _checked_id(path)
+    text = read_text(path).replace("\r\n", "\n")
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise PolicyError("a clause file must start with front matter between two '---' lines", shown, 1,
+                          hint="begin the file with ---, a 'title:' line, then --- and the clause text")
+    data, lines = parse_yaml(match.group(1), shown, first_line=2)
+    meta = validate(ClauseMeta, data, lines, shown)
+    item_ids = [item.id for item in meta.items]
+    duplicate = next((i for i in item_ids if item_ids.count(i) > 1), None)
+    if duplicate:
+        raise PolicyError(f"the item id '{duplicate}' is used twice", shown, hint="give each item its own id")
+    body_line = match.group(0).count("\n") + 1
+    return ClauseSource(clause_id, shown, meta, text[match.end():], body_line, origin)
+
+
+def load_outline(path: Path, root: Path) -> OutlineSource:
+    shown = path.relative_to(root)
+    data, lines = parse_yaml(read_text(path), shown)
+    outline = validate(Outline, data, lines, shown)
+    return OutlineSource(_checked_id(path), shown, outline, lines)
+
+
+def load_school(root: Path, slug: str) -> SchoolSource:
+    """Read schools/<slug>/school.yml and the school's override clauses."""
+    folder = root / "schools" / slug
+    path = folder / "school.yml"
+    shown = path.relative_to(root)
+    if not SLUG.match(slug):
+        raise PolicyError(f"the folder name '{slug}' is not a valid school slug", shown,
+                          hint="rename it using lower-case letters, digits and single hyphens")
+    _check_inside(path, folder)
+    data, lines = parse_yaml(read_text(path), shown)
+    if not isinstance(data, dict):
+        raise PolicyError("school.yml should be a set of 'key: value' lines", shown, 1)
+    school = validate(School, data, lines, shown)
+    override_dir = root / "overrides" / slug
+    errors = ErrorCollector()
+    overrides = _load_folder(override_dir, "*.md", lambda p: load_clause(p, "override", root), errors) if override_dir.is_dir() else {}
+    errors.raise_if_any()
+    theme_dir = override_dir / "theme"
+    return SchoolSource(slug, shown, school, lines, MappingProxyType(overrides), theme_dir if theme_dir.is_dir() else None)

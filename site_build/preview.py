@@ -1,0 +1,38 @@
+"""`serve`: build one school's site (with its draft) and rebuild it whenever a source file is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from mkdocs.livereload import LiveReloadServer
+
+from .errors import PolicyError, PolicyErrors
+from .publish import BuildOptions, build
+
+
+def serve(root: Path, slug: str, port: int, draft: bool, log: Callable[[str], None]) -> None:
+    """Serve on localhost; a save that breaks the build is reported and the last good site stays up."""
+    with tempfile.TemporaryDirectory(prefix="policy-site-preview-") as temp:
+        out = Path(temp)
+        options = BuildOptions(out=out, today=dt.date.today(), draft=draft)
+        build(root, [slug], options)  # the first build must work: errors go to the user as usual
+
+        def rebuild() -> None:
+            try:
+                build(root, [slug], BuildOptions(out=out, today=dt.date.today(), draft=draft))
+                log(f"rebuilt {slug}")
+            except (PolicyError, PolicyErrors) as exc:
+                log(f"[red]not rebuilt:[/] {exc}")
+
+        server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=port, root=str(out / slug))
+        for folder in ("clauses", "policies_src", f"schools/{slug}", f"overrides/{slug}", "mkdocs.yml"):
+            if (root / folder).exists():
+                server.watch(str(root / folder))
+        log(f"previewing {slug} at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        try:
+            server.serve()
+        finally:
+            server.shutdown()

@@ -1,0 +1,112 @@
+"""Site stage: write each school's pages into a temporary docs_dir and build it with MkDocs.
+
+MkDocs stays a thin layer: every page is rendered here, the generated config only INHERITs the
+root mkdocs.yml and adds the school's name, nav and paths. Each site is built into a temporary
+folder and swapped in whole, so a failed build never leaves a half-written site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from .errors import PolicyError
+from .load import Project, SchoolSource
+from .site_pages import SitePages
+
+THEME_DIR = Path(__file__).parent / "theme"
+
+
+class _Warnings(logging.Handler):
+    """Collects MkDocs warnings: on a generated site any warning (e.g. a broken link) is a bug."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_school_site(project: Project, school: SchoolSource, pages: SitePages, out: Path) -> Path:
+    """Build one school's site into out/<slug>, replacing the old one only when the build succeeded."""
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".build-{school.slug}-", dir=out) as work:
+        work_dir = Path(work)
+        docs = work_dir / "docs"
+        _write_pages(docs, pages.pages)
+        config_path = work_dir / "mkdocs.yml"
+        config_path.write_text(yaml.safe_dump(_config(project, school, pages, docs, work_dir / "site"), sort_keys=False),
+                               encoding="utf-8")
+        _run_mkdocs(config_path, school)
+        return _swap_in(work_dir / "site", out / school.slug)
+
+
+def _config(project: Project, school: SchoolSource, pages: SitePages, docs: Path, site_dir: Path) -> dict:
+    theme: dict = {"name": "material", "custom_dir": str(THEME_DIR)}
+    extra_css = []
+    if school.theme_dir:
+        assets = docs / "assets"
+        shutil.copytree(school.theme_dir, assets, dirs_exist_ok=True, symlinks=False)
+        if school.school.logo:
+            theme["logo"] = f"assets/{school.school.logo}"
+        if (assets / "extra.css").is_file():
+            extra_css.append("assets/extra.css")
+    config = {
+        "INHERIT": str(project.root / "mkdocs.yml"),
+        "site_name": school.school.name,
+        "docs_dir": str(docs),
+        "site_dir": str(site_dir),
+        "theme": theme,
+        "nav": pages.nav,
+        "copyright": f"{school.school.name}. Policies published with policy-site.",
+    }
+    if extra_css:
+        config["extra_css"] = extra_css
+    return config
+
+
+def _write_pages(docs: Path, pages: dict[str, str]) -> None:
+    for relative, text in pages.items():
+        path = docs / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _run_mkdocs(config_path: Path, school: SchoolSource) -> None:
+    logger = logging.getLogger("mkdocs")
+    handler = _Warnings()
+    logger.addHandler(handler)
+    previous_level = logger.level
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        mkdocs_build(load_config(config_file=str(config_path)))
+    except MkDocsException as exc:
+        raise PolicyError(f"the site could not be built: {exc}", school.path) from None
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+    if handler.messages:
+        raise PolicyError("the site was not published because MkDocs reported: " + "; ".join(handler.messages[:5]), school.path,
+                          hint="this usually means a broken cross-reference; run `policy-site check`")
+
+
+def _swap_in(built: Path, target: Path) -> Path:
+    """Replace `target` by `built` with two renames, so readers see the old or the new site, never half."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".old-{target.name}-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(built, target)
+    if old is not None:
+        shutil.rmtree(old)
+    return target

@@ -1,0 +1,179 @@
+"""The Markdown pages of one school's site, as plain data: {path: markdown} plus the nav (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .document import Document
+from .load import SchoolSource
+from .render_markdown import document_markdown
+from .versions import Release, change_log, format_date, review_status
+
+
+@dataclass(frozen=True)
+class PolicyState:
+    """One policy of one school: its releases (oldest first) and the current draft."""
+
+    draft: Document
+    releases: tuple[Release, ...]
+
+    @property
+    def current(self) -> Release | None:
+        return self.releases[-1] if self.releases else None
+
+    @property
+    def title(self) -> str:
+        return (self.current.document if self.current else self.draft).title
+
+    @property
+    def policy_id(self) -> str:
+        return self.draft.policy_id
+
+
+@dataclass(frozen=True)
+class SitePages:
+    pages: dict[str, str]
+    nav: list
+
+
+def md_text(value: object) -> str:
+    """Plain text from YAML or a release, made safe to place in Markdown."""
+    return str(value).replace("\\", "\\\\").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_") \
+        .replace("[", "\\[").replace("]", "\\]").replace("|", "\\|").replace("\n", " ")
+
+
+def relink(text: str, page: str) -> str:
+    """Point in-page cross-references (`](#id)`) at the policy page, for text shown elsewhere."""
+    return text.replace("](#", f"]({page}#")
+
+
+def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.date, draft: bool) -> SitePages:
+    """Every page of a school's site: home, each policy with its history, agreements."""
+    pages = {"index.md": _home(school, policies, today)}
+    nav: list = [{"Home": "index.md"}]
+    for state in policies:
+        pid = state.policy_id
+        section: list = [{"Current version": f"{pid}/index.md"}]
+        pages[f"{pid}/index.md"] = _policy_page(state, today, draft)
+        if state.releases:
+            pages[f"{pid}/changelog.md"] = _change_log_page(state)
+            section.append({"Change log": f"{pid}/changelog.md"})
+            versions: list = []
+            for release in reversed(state.releases):
+                path = f"{pid}/versions/{release.version}.md"
+                pages[path] = _archived_page(state, release)
+                versions.append({release.label: path})
+            section.append({"All versions": versions})
+        if draft:
+            pages[f"{pid}/draft.md"] = _draft_page(state)
+            section.append({"Draft (not approved)": f"{pid}/draft.md"})
+        nav.append({state.title: section})
+    pages["agreements.md"] = _agreements_page(school, policies)
+    nav.append({"Agreements": "agreements.md"})
+    return SitePages(pages, nav)
+
+
+def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> str:
+    s = school.school
+    lines = [f"# {md_text(s.name)}", ""]
+    if s.motto:
+        lines += [f"*{md_text(s.motto)}*", ""]
+    contact = [md_text(line) for line in s.address]
+    for label, value in (("Telephone", s.telephone), ("Email", s.email), ("Website", s.website)):
+        if value:
+            contact.append(f"{label}: {md_text(value)}")
+    if s.people.headteacher:
+        contact.append(f"{md_text(s.people.headteacher.title or 'Headteacher')}: {md_text(s.people.headteacher.name)}")
+    if contact:
+        lines += ["  \n".join(contact), ""]
+    lines += ["## Policies", "", "| Policy | Version | Approved | Next review | Status |", "| --- | --- | --- | --- | --- |"]
+    for state in policies:
+        link = f"[{md_text(state.title)}]({state.policy_id}/index.md)"
+        release = state.current
+        status = review_status(list(state.releases), today)
+        if release is None:
+            lines.append(f"| {link} | none yet | not yet approved | — | No approved version yet |")
+        else:
+            flag = "**Overdue for review**" if status.overdue else ("Review due soon" if status.due_soon else "Current")
+            lines.append(f"| {link} | {md_text(release.label)} | {format_date(release.approved_on)} by {md_text(release.approved_by)} "
+                         f"| {format_date(release.next_review)} | {flag} |")
+    lines += ["", "Staff and visitors can search every policy with the search box at the top of each page.",
+              "", "Agreements to read and sign are on the [agreements page](agreements.md).", ""]
+    return "\n".join(lines)
+
+
+def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefix: str) -> list[str]:
+    status = review_status(list(state.releases), today)
+    kind = "danger" if status.overdue else "info"
+    lines = [f'!!! {kind} "Version {release.label}"',
+             f"    Approved by {md_text(release.approved_by)} on {format_date(release.approved_on)}.",
+             f"    Next review: {format_date(release.next_review)}."]
+    if status.overdue:
+        lines.append(f"    **This policy is overdue for review** (it was due on {format_date(release.next_review)}).")
+    lines += [f"    See the [change log]({link_prefix}changelog.md) and [all versions]({link_prefix}versions/{release.version}.md).", ""]
+    return lines
+
+
+def _policy_page(state: PolicyState, today: dt.date, draft: bool) -> str:
+    release = state.current
+    lines = [f"# {md_text(state.title)}", ""]
+    if release is None:
+        lines += ['!!! warning "No approved version yet"',
+                  "    This policy has not yet been approved by the governing body, so no version is published.",
+                  "    " + ("The [draft](draft.md) is shown for review only." if draft else ""), ""]
+        return "\n".join(lines)
+    lines += _status_box(state, release, today, "")
+    return "\n".join(lines) + "\n" + document_markdown(release.document)
+
+
+def _archived_page(state: PolicyState, release: Release) -> str:
+    current = state.current
+    lines = [f"# {md_text(release.document.title)}: version {md_text(release.label)}", ""]
+    if current is not None and release.version != current.version:
+        lines += ['!!! warning "Superseded version"',
+                  f"    This version was approved on {format_date(release.approved_on)} and has been superseded by "
+                  f"[version {md_text(current.label)}](../index.md). It is kept here for reference.", ""]
+    else:
+        lines += ['!!! note "Current version"', "    This is the version now in force: see [the policy](../index.md).", ""]
+    lines += [f"Approved by {md_text(release.approved_by)} on {format_date(release.approved_on)}. "
+              f"Change: {md_text(release.note)}", ""]
+    return "\n".join(lines) + "\n" + document_markdown(release.document)
+
+
+def _draft_page(state: PolicyState) -> str:
+    lines = [f"# {md_text(state.draft.title)}: draft", "",
+             '!!! danger "Draft: not approved"',
+             "    This is a draft for review. It has not been approved and is not in force.", ""]
+    return "\n".join(lines) + "\n" + document_markdown(state.draft)
+
+
+def _change_log_page(state: PolicyState) -> str:
+    lines = [f"# {md_text(state.title)}: change log", "",
+             "Each row is a version approved by the governing body. \"Where\" is worked out from the text itself.", "",
+             "| Date | Where | Change | Approved by | Next review | Version |", "| --- | --- | --- | --- | --- | --- |"]
+    for row in change_log(list(state.releases)):
+        r = row.release
+        lines.append(f"| {format_date(r.approved_on)} | {md_text(row.where)} | {md_text(r.note)} | {md_text(r.approved_by)} "
+                     f"| {format_date(r.next_review)} | [{md_text(r.label)}](versions/{r.version}.md) |")
+    return "\n".join(lines) + "\n"
+
+
+def _agreements_page(school: SchoolSource, policies: list[PolicyState]) -> str:
+    lines = ["# Agreements", "", "Each agreement below is part of a policy. Read the policy first, then sign the "
+             "agreement for your role. The office prints signing packs.", ""]
+    for state in policies:
+        document = state.current.document if state.current else state.draft
+        version = state.current.label if state.current else "draft, not yet approved"
+        for agreement in document.agreements:
+            clause = document.clause(agreement.clause_id)
+            if clause is None:
+                continue
+            roles = ", ".join(agreement.roles)
+            lines += [f"## {md_text(clause.title)} {{#{clause.id}}}", "",
+                      f"For: {roles}. Part of the [{md_text(document.title)}]({document.policy_id}/index.md#{clause.id}), "
+                      f"version {md_text(version)}.", "", relink(clause.text, f"{document.policy_id}/index.md"), "",
+                      "Name: ______________________________  Signature: ______________________  Date: ____________", ""]
+    if len(lines) == 4:
+        lines.append(f"{md_text(school.school.name)} has no agreements to sign yet.")
+    return "\n".join(lines) + "\n"

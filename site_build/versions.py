@@ -1,0 +1,123 @@
+"""Versions stage: releases as data, the change log and review dates (pure, no I/O)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diff import changed_sections, compare_documents
+from .document import Document, canonical_json
+from .schema import cycle_in_months
+
+RELEASE_FORMAT = 1
+KINDS = ("edition", "update", "correction")
+
+
+@dataclass(frozen=True)
+class Release:
+    """An approved, frozen version of one school's policy."""
+
+    version: str  # the approval date, ISO: "2024-04-24"
+    kind: str  # edition | update | correction
+    approved_on: dt.date
+    approved_by: str
+    note: str
+    next_review: dt.date
+    reaffirmed: bool
+    document: Document
+    sha256: str
+    path: Path | None = None
+
+    @property
+    def label(self) -> str:
+        """How the version is shown: '2024-04-24 (update)'."""
+        return f"{self.version} ({'review, no change' if self.reaffirmed else self.kind})"
+
+    @property
+    def needs_signatures(self) -> bool:
+        """A correction is adopted without asking anyone to sign again."""
+        return self.kind != "correction" and not self.reaffirmed
+
+    def to_data(self) -> dict:
+        return {
+            "format": RELEASE_FORMAT,
+            "version": self.version,
+            "kind": self.kind,
+            "approved_on": self.approved_on.isoformat(),
+            "approved_by": self.approved_by,
+            "note": self.note,
+            "next_review": self.next_review.isoformat(),
+            "reaffirmed": self.reaffirmed,
+            "document": self.document.to_data(),
+        }
+
+
+def release_hash(data: dict) -> str:
+    """SHA-256 over everything in a release record except the hash itself."""
+    import hashlib
+
+    body = {k: v for k, v in data.items() if k != "sha256"}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def make_release(document: Document, approved_on: dt.date, approved_by: str, note: str, kind: str,
+                 reaffirmed: bool = False) -> Release:
+    next_review = add_months(approved_on, cycle_in_months(document.review_cycle))
+    release = Release(approved_on.isoformat(), kind, approved_on, approved_by, note, next_review, reaffirmed, document, "")
+    return Release(**{**release.__dict__, "sha256": release_hash(release.to_data())})
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class ChangeLogRow:
+    release: Release
+    where: str
+
+
+def change_log(releases: list[Release]) -> list[ChangeLogRow]:
+    """One row per release, newest first; 'where' comes from what actually changed."""
+    rows = []
+    for index, release in enumerate(releases):
+        if index == 0:
+            where = "Whole policy (first approval)"
+        elif release.reaffirmed:
+            where = "No change (reviewed)"
+        else:
+            sections = changed_sections(compare_documents(releases[index - 1].document, release.document))
+            where = ", ".join(sections) if sections else "No change to the text"
+        rows.append(ChangeLogRow(release, where))
+    return rows[::-1]
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    due: dt.date | None
+    overdue: bool
+    due_soon: bool
+
+    @property
+    def words(self) -> str:
+        if self.due is None:
+            return "not yet approved"
+        if self.overdue:
+            return f"review overdue since {format_date(self.due)}"
+        return f"review due {format_date(self.due)}" + (" (soon)" if self.due_soon else "")
+
+
+def review_status(releases: list[Release], today: dt.date, soon_days: int = 60) -> ReviewStatus:
+    if not releases:
+        return ReviewStatus(None, False, False)
+    due = releases[-1].next_review
+    return ReviewStatus(due, due < today, today <= due <= today + dt.timedelta(days=soon_days))
+
+
+def format_date(day: dt.date) -> str:
+    """British long form: '24 April 2024'."""
+    return f"{day.day} {day.strftime('%B %Y')}"
