@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -15,7 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from .errors import PolicyError, PolicyErrors
 
 err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+console = Console(highlight=False)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -35,6 +36,13 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             err.print("stopped: the previous site and releases are unchanged.")
             sys.exit(130)
+        except Exception as exc:  # a bug in policy-site, not in the user's files
+            if os.environ.get("POLICY_SITE_DEBUG"):
+                raise
+            err.print("internal error: ", end="")
+            err.print(f"{type(exc).__name__}: {exc}", markup=False)
+            err.print("This is a bug in policy-site. Run again with POLICY_SITE_DEBUG=1 to see the details and report them.")
+            sys.exit(2)
     return wrapper
 
 
@@ -90,7 +98,7 @@ def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, 
         built = build_sites(root, list(schools), options,
                             on_school=lambda slug: progress.update(task, advance=1, description=f"built {slug}"))
     for path in built:
-        out.print(f"built {path}")
+        console.print(f"built {path}")
 
 
 @main.command()
@@ -104,7 +112,7 @@ def check(ctx: click.Context) -> None:
     project = load_project(project_root(ctx))
     states = policy_states(project)
     count = sum(len(s) for s in states.values())
-    out.print(f"ok: {len(project.schools)} schools, {count} policies, {len(project.clauses)} shared clauses, no problems found")
+    console.print(f"ok: {len(project.schools)} schools, {count} policies, {len(project.clauses)} shared clauses, no problems found")
 
 
 @main.command("new-school")
@@ -119,7 +127,7 @@ def new_school(ctx: click.Context, slug: str, name: str | None, phase: str) -> N
     from .scaffold import new_school as scaffold
 
     path = scaffold(project_root(ctx), slug, name, phase)
-    out.print(f"created {path}\nnext: edit it, then run `policy-site build {slug}` or `policy-site serve {slug}`")
+    console.print(f"created {path}\nnext: edit it, then run `policy-site build {slug}` or `policy-site serve {slug}`")
 
 
 @main.command()
@@ -153,8 +161,8 @@ def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str 
     from .versions import format_date
 
     release, path = approve_policy(project_root(ctx), school, policy, parse_date(on_text, "--on"), by, note, kind, reaffirm)
-    out.print(f"approved {release.document.title} for {release.document.school_name}: version {release.label}")
-    out.print(f"next review: {format_date(release.next_review)}\nwrote {path}")
+    console.print(f"approved {release.document.title} for {release.document.school_name}: version {release.label}")
+    console.print(f"next review: {format_date(release.next_review)}\nwrote {path}")
 
 
 @main.command()
@@ -165,7 +173,7 @@ def verify(ctx: click.Context) -> None:
     from .approval import verify_all
 
     count = verify_all(project_root(ctx))
-    out.print(f"ok: all {count} releases are intact")
+    console.print(f"ok: all {count} releases are intact")
 
 
 @main.command()
@@ -179,10 +187,10 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
     from .dashboard import review_rows, review_table, write_ics
 
     rows = review_rows(project_root(ctx), parse_date(today_text, "--today") or dt.date.today(), within)
-    out.print(review_table(rows))
+    console.print(review_table(rows))
     if ics:
         write_ics(rows, ics)
-        out.print(f"wrote {ics}")
+        console.print(f"wrote {ics}")
 
 
 @main.command()
@@ -200,7 +208,7 @@ def diff(ctx: click.Context, school: str, policy: str, from_version: str | None,
     """A clause-by-clause redline of SCHOOL's POLICY between two versions."""
     from .redline import redline
 
-    redline(project_root(ctx), school, policy, from_version, to_version, against, fmt, output, out)
+    redline(project_root(ctx), school, policy, from_version, to_version, against, fmt, output, console)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 from rich.table import Table
+from rich.text import Text
 
 from .load import load_project
 from .publish import policy_states
@@ -49,8 +50,8 @@ def review_table(rows: list[ReviewRow]) -> Table:
     styles = {"OVERDUE": "bold red", "not approved": "yellow"}
     for row in rows:
         style = styles.get(row.state, "yellow" if row.state.startswith("due") else "green")
-        table.add_row(row.school, row.policy, row.version, row.approved,
-                      format_date(row.next_review) if row.next_review else "—", f"[{style}]{row.state}[/]")
+        cells = (row.school, row.policy, row.version, row.approved, format_date(row.next_review) if row.next_review else "—")
+        table.add_row(*(Text(cell) for cell in cells), Text(row.state, style=style))
     return table
 
 

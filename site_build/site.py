@@ -7,6 +7,7 @@ folder and swapped in whole, so a failed build never leaves a half-written site.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import shutil
@@ -62,12 +63,13 @@ def _config(project: Project, school: SchoolSource, pages: SitePages, docs: Path
             extra_css.append("assets/extra.css")
     config = {
         "INHERIT": str(project.root / "mkdocs.yml"),
-        "site_name": school.school.name,
+        # MkDocs' theme templates do not autoescape: names from YAML are escaped here.
+        "site_name": html.escape(school.school.name),
         "docs_dir": str(docs),
         "site_dir": str(site_dir),
         "theme": theme,
         "nav": pages.nav,
-        "copyright": f"{school.school.name}. Policies published with policy-site.",
+        "copyright": f"{html.escape(school.school.name)}. Policies published with policy-site.",
     }
     if extra_css:
         config["extra_css"] = extra_css

@@ -69,7 +69,7 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
             pages[f"{pid}/draft.md"] = _draft_page(state)
             section.append({"Draft (not approved)": f"{pid}/draft.md"})
         nav.append({state.title: section})
-    pages["agreements.md"] = _agreements_page(school, policies)
+    pages["agreements.md"] = _agreements_page(school, policies, draft)
     nav.append({"Agreements": "agreements.md"})
     return SitePages(pages, nav)
 
@@ -159,21 +159,28 @@ def _change_log_page(state: PolicyState) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _agreements_page(school: SchoolSource, policies: list[PolicyState]) -> str:
+def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: bool) -> str:
+    """Each agreement of each approved policy (or, in a draft build, of a draft that has none)."""
     lines = ["# Agreements", "", "Each agreement below is part of a policy. Read the policy first, then sign the "
              "agreement for your role. The office prints signing packs.", ""]
+    shown = 0
     for state in policies:
-        document = state.current.document if state.current else state.draft
-        version = state.current.label if state.current else "draft, not yet approved"
+        if state.current:
+            document, version, page = state.current.document, state.current.label, f"{state.policy_id}/index.md"
+        elif draft:
+            document, version, page = state.draft, "draft, not yet approved", f"{state.policy_id}/draft.md"
+        else:
+            lines += [f"{md_text(state.title)} has no approved version yet, so it has no agreements to sign.", ""]
+            continue
         for agreement in document.agreements:
             clause = document.clause(agreement.clause_id)
             if clause is None:
                 continue
-            roles = ", ".join(agreement.roles)
+            shown += 1
             lines += [f"## {md_text(clause.title)} {{#{clause.id}}}", "",
-                      f"For: {roles}. Part of the [{md_text(document.title)}]({document.policy_id}/index.md#{clause.id}), "
-                      f"version {md_text(version)}.", "", relink(clause.text, f"{document.policy_id}/index.md"), "",
+                      f"For: {', '.join(agreement.roles)}. Part of the [{md_text(document.title)}]({page}#{clause.id}), "
+                      f"version {md_text(version)}.", "", relink(clause.text, page), "",
                       "Name: ______________________________  Signature: ______________________  Date: ____________", ""]
-    if len(lines) == 4:
+    if not shown:
         lines.append(f"{md_text(school.school.name)} has no agreements to sign yet.")
     return "\n".join(lines) + "\n"
