@@ -163,7 +163,7 @@ def _place(addition: ClauseAddition, sections: list[_Node], appendices: list[_No
         appendices.append(node)
         return
     anchor = addition.after or addition.before or addition.under
-    found = _find(sections + appendices, anchor)
+    found = _find(sections, anchor) or _find(appendices, anchor)
     if found is None:
         raise PolicyError(f"cannot place '{addition.clause}': '{anchor}' is not in this school's policy", school.path, line,
                           hint="place it next to a clause the school keeps")

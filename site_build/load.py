@@ -139,7 +139,21 @@ def load_outline(path: Path, root: Path) -> OutlineSource:
     shown = path.relative_to(root)
     data, lines = parse_yaml(read_text(path), shown)
     outline = validate(Outline, data, lines, shown)
+    seen: set[str] = set()
+    for key, line in sorted(lines.items(), key=lambda item: item[1]):
+        if key and key[-1] == "clause":
+            clause_id = _value_at(data, key)
+            if clause_id in seen and key[0] != "agreements":
+                raise PolicyError(f"the clause '{clause_id}' appears twice in this outline", shown, line,
+                                  hint="each clause has one place in a policy; remove one of them")
+            seen.add(clause_id)
     return OutlineSource(_checked_id(path), shown, outline, lines)
+
+
+def _value_at(data: object, path: tuple) -> object:
+    for part in path:
+        data = data[part]  # type: ignore[index]
+    return data
 
 
 def load_school(root: Path, slug: str) -> SchoolSource:

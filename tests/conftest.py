@@ -1,0 +1,90 @@
+"""Shared fixtures: a scratch copy of the real project, the real CLI, and the example sites built once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLE_SCHOOLS = ["calverley-parkside-primary", "chellaston-infant", "the-coppice-primary", "tudhoe-moor-nursery"]
+BUILD_DATE = "2026-11-23"
+CONTENT = ["clauses", "policies_src", "schools", "overrides", "mkdocs.yml"]
+CLI = Path(sys.executable).parent / "policy-site"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> Result:
+    """Run the installed `policy-site` command as a user would."""
+    proc = subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "COLUMNS": "200", **(env or {})})
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def copy_project(target: Path) -> Path:
+    """A scratch copy of the project's content (clauses, outlines, schools, overrides, base config)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in CONTENT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns(".approve.lock"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def tree_hash(folder: Path) -> str:
+    """One hash of every file's path and bytes under `folder` (missing folder: empty hash)."""
+    digest = hashlib.sha256()
+    if folder.exists():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example schools' sites, built once through the CLI with a fixed build date."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_cli("build", "--today", BUILD_DATE, cwd=root)
+    assert result.code == 0, result.text
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def draft_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("draft") / "project")
+    result = run_cli("build", "--draft", "--today", BUILD_DATE, cwd=root)
+    assert result.code == 0, result.text
+    return root / "site"
+
+
+def assert_clean_failure(result: Result, *expected: str) -> None:
+    """A user error: non-zero exit, no traceback, and a message with each expected fragment."""
+    assert result.code == 1, result.text
+    assert "Traceback" not in result.text
+    for fragment in expected:
+        assert fragment in result.err, f"{fragment!r} not in:\n{result.err}"

@@ -1,0 +1,140 @@
+"""Composition on a small fixture library: numbering, cross-references, items, conditions, overrides."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_build.compose import compose_all
+from site_build.errors import PolicyError, PolicyErrors
+from site_build.load import load_project
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+def compose(root: Path = MINI):
+    return compose_all(load_project(root))
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(MINI, tmp_path / "mini"))
+
+
+def numbers(document) -> list[tuple[str, str]]:
+    return [(c.number, c.id) for c in document.clauses]
+
+
+def test_numbering_is_hierarchical_with_added_clause_and_appendices():
+    oak = compose()["oak-primary", "aup"]
+    assert numbers(oak) == [("1", "aims"), ("2", "rules"), ("2.1", "sanctions"), ("3", "pupils"), ("3.1", "pupil-phones"),
+                            ("4", "forest-school"), ("5", "ai"), ("Appendix 1", "cheat-sheet")]
+    assert oak.clause("rules").heading == "2. Rules"
+    assert oak.clause("sanctions").heading == "2.1 Sanctions"
+    assert oak.clause("cheat-sheet").heading == "Appendix 1: Cheat sheet for staff"
+
+
+def test_nursery_has_no_pupils_section_and_optional_clause_stays_out():
+    acorn = compose()["acorn-nursery", "aup"]
+    ids = [c.id for c in acorn.clauses]
+    assert "pupils" not in ids and "pupil-phones" not in ids and "ai" not in ids
+    assert numbers(acorn)[:3] == [("1", "aims"), ("2", "rules"), ("2.1", "sanctions")]
+
+
+def test_cross_references_resolve_to_generated_numbers_and_anchor():
+    oak = compose()["oak-primary", "aup"]
+    aims = oak.clause("aims").text
+    assert "[section 2.1](#sanctions)" in aims
+    assert "[section 5](#ai)" in aims
+    assert "AI" not in compose()["acorn-nursery", "aup"].clause("aims").text
+
+
+def test_school_adds_and_drops_single_list_items_and_heading_counts_them():
+    documents = compose()
+    rules = documents["oak-primary", "aup"].clause("rules").text
+    assert "Never share your password." in rules and "Online Safety Act 2023" in rules
+    assert "get round the filter" not in rules
+    sheet = documents["oak-primary", "aup"].clause("cheat-sheet").text
+    assert "**4 rules for staff on social media**" in sheet
+    assert sheet.index("1. Change your display name.") < sheet.index("2. Don't tag colleagues") < sheet.index("3. Check your")
+    assert "**2 rules for staff on social media**" in documents["acorn-nursery", "aup"].clause("cheat-sheet").text
+
+
+def test_variables_default_and_school_value():
+    documents = compose()
+    assert "under the pupil behaviour policy" in documents["oak-primary", "aup"].clause("sanctions").text
+    assert "under the behaviour policy" in documents["acorn-nursery", "aup"].clause("sanctions").text
+
+
+def test_override_replaces_shared_clause_and_is_marked():
+    oak = compose()["oak-primary", "aup"]
+    phones = oak.clause("pupil-phones")
+    assert phones.text == "Pupils hand their phones in at the office each morning." and phones.origin == "override"
+    assert oak.clause("forest-school").origin == "school"
+
+
+def test_agreements_follow_the_outline():
+    oak = compose()["oak-primary", "aup"]
+    assert [(a.clause_id, a.roles) for a in oak.agreements] == [("cheat-sheet", ("staff", "governor"))]
+
+
+def test_urn_with_leading_zero_stays_text():
+    project = load_project(MINI)
+    assert project.schools["oak-primary"].school.urn == "012345"
+
+
+def test_equal_inputs_give_equal_hashes_and_a_change_changes_it(mini: Path):
+    first = compose(mini)["oak-primary", "aup"].content_hash()
+    assert compose(mini)["oak-primary", "aup"].content_hash() == first
+    (mini / "clauses" / "pupils.md").write_text("---\ntitle: Pupils\n---\nPupils are supervised.\n")
+    assert compose(mini)["oak-primary", "aup"].content_hash() != first
+
+
+def errors_of(root: Path) -> list[PolicyError]:
+    with pytest.raises((PolicyError, PolicyErrors)) as caught:
+        compose(root)
+    return caught.value.errors if isinstance(caught.value, PolicyErrors) else [caught.value]
+
+
+def test_ref_to_missing_clause_names_file_and_line(mini: Path):
+    (mini / "clauses" / "pupils.md").write_text("---\ntitle: Pupils\n---\nFirst line.\nSee {{ ref('nowhere') }}.\n")
+    [error] = errors_of(mini)
+    assert str(error.file).endswith("clauses/pupils.md") and error.line == 5
+    assert "nowhere" in error.message
+
+
+def test_ref_to_clause_dropped_by_school_is_an_error_for_that_school(mini: Path):
+    (mini / "schools" / "acorn-nursery" / "school.yml").write_text(
+        "name: Acorn\nphase: nursery\ngovernance: {body: Board}\npolicies:\n  aup:\n    drop: [sanctions]\n")
+    [error] = errors_of(mini)
+    assert "sanctions" in error.message and str(error.file).endswith("aims.md")
+
+
+def test_every_problem_is_reported_at_once(mini: Path):
+    (mini / "schools" / "acorn-nursery" / "school.yml").write_text(
+        "name: Acorn\nphase: nursery\ngovernance: {body: Board}\npolicies:\n  aup:\n    drop: [sanctons]\n")
+    (mini / "overrides" / "oak-primary" / "stray.md").write_text("---\ntitle: Stray\n---\ntext\n")
+    messages = [e.message for e in errors_of(mini)]
+    assert any("sanctons" in m for m in messages) and any("matches no shared clause" in m for m in messages)
+
+
+def test_item_drop_of_unknown_item_suggests_nearest(mini: Path):
+    path = mini / "schools" / "oak-primary" / "school.yml"
+    path.write_text(path.read_text().replace("drop: [no-bypass]", "drop: [no-bypas]"))
+    [error] = errors_of(mini)
+    assert "no-bypas" in error.message and "no-bypass" in error.hint and error.line == 18
+
+
+def test_undefined_variable_names_the_clause_line(mini: Path):
+    (mini / "clauses" / "ai.md").write_text("---\ntitle: AI\n---\nUse {{ vars.approved_tool }}.\n")
+    [error] = errors_of(mini)
+    assert str(error.file).endswith("clauses/ai.md") and error.line == 4 and "approved_tool" in error.message
+
+
+def test_unknown_school_variable_suggests_the_nearest(mini: Path):
+    path = mini / "schools" / "oak-primary" / "school.yml"
+    path.write_text(path.read_text().replace("policy_name:", "policy_nme:"))
+    [error] = errors_of(mini)
+    assert "policy_nme" in error.message and "policy_name" in error.hint and error.line == 11
