@@ -90,7 +90,8 @@ def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, 
 
     root = project_root(ctx)
     options = BuildOptions(out=out if out.is_absolute() else Path.cwd() / out,
-                           today=parse_date(today_text, "--today") or dt.date.today(), draft=draft)
+                           today=parse_date(today_text, "--today") or dt.date.today(), draft=draft,
+                           cache=root / ".cache" / "pdf")
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True) as progress:
         total = len(schools) or len([p for p in (root / "schools").iterdir() if (p / "school.yml").is_file()])
@@ -191,6 +192,26 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
     if ics:
         write_ics(rows, ics)
         console.print(f"wrote {ics}")
+
+
+@main.command()
+@click.argument("school")
+@click.option("--policy", metavar="POLICY", help="The policy whose agreements to print (default: the school's first).")
+@click.option("--role", type=click.Choice(["staff", "governor", "trustee", "volunteer", "visitor", "parent", "carer", "pupil"],
+              case_sensitive=False), help="Only this role.")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="CSV with a header row: name, role, and "
+              "optional class, year, child columns. Without it: a blank sheet per role.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write.")
+@click.pass_context
+@reports_errors
+def agreements(ctx: click.Context, school: str, policy: str | None, role: str | None, roster: Path | None, output: Path) -> None:
+    """Print SCHOOL's agreement pack: a sheet per person from --roster, or a blank sheet per role."""
+    from .agreements import build_pack
+
+    count, note = build_pack(project_root(ctx), school, policy, role.lower() if role else None, roster, output)
+    if note:
+        console.print(note)
+    console.print(f"wrote {output}: {count} sheet(s)" + (" and a signing register" if roster else ""))
 
 
 @main.command()

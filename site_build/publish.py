@@ -12,7 +12,10 @@ from .errors import ErrorCollector, PolicyError, PolicyErrors
 from .load import Project, load_project
 from .releases import read_releases
 from .site import build_school_site
-from .site_pages import PolicyState, school_pages
+from .agreements import blank_agreement_pdfs
+from .render_pdf import PdfCache, html_to_pdf, policy_html
+from .schema import School
+from .site_pages import PolicyState, agreement_pdf_path, pdf_name, school_pages
 from .trust_index import IndexEntry, index_entry, write_trust_index
 
 
@@ -21,6 +24,22 @@ class BuildOptions:
     out: Path
     today: dt.date
     draft: bool = False
+    cache: Path | None = None  # where laid-out PDFs are kept between builds
+
+
+def school_downloads(school: School, states: list[PolicyState], draft: bool, cache: PdfCache) -> dict[str, bytes]:
+    """The PDFs a school's site offers: each approved policy, its blank agreements, and drafts when asked."""
+    files = {}
+    for state in states:
+        pid = state.policy_id
+        if state.current:
+            release = state.current
+            files[f"{pid}/{pdf_name(pid)}"] = html_to_pdf(policy_html(release.document, school, release), cache)
+            for clause_id, pdf in blank_agreement_pdfs(release.document, school, list(state.releases), cache).items():
+                files[agreement_pdf_path(clause_id)] = pdf
+        if draft:
+            files[f"{pid}/{pdf_name(pid, draft=True)}"] = html_to_pdf(policy_html(state.draft, school, None), cache)
+    return files
 
 
 def policy_states(project: Project) -> dict[str, list[PolicyState]]:
@@ -46,7 +65,8 @@ def build(root: Path, schools: list[str] | None, options: BuildOptions,
     entries: list[IndexEntry] = []
     for slug, school in project.schools.items():
         pages = school_pages(school, states[slug], options.today, options.draft)
-        built.append(build_school_site(project, school, pages, options.out))
+        files = school_downloads(school.school, states[slug], options.draft, PdfCache(options.cache))
+        built.append(build_school_site(project, school, pages, files, options.out))
         entries.append(index_entry(slug, school.school.name, states[slug], options.today))
         on_school(slug)
     if not schools:

@@ -37,13 +37,14 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_school_site(project: Project, school: SchoolSource, pages: SitePages, out: Path) -> Path:
+def build_school_site(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path) -> Path:
     """Build one school's site into out/<slug>, replacing the old one only when the build succeeded."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".build-{school.slug}-", dir=out) as work:
         work_dir = Path(work)
         docs = work_dir / "docs"
         _write_pages(docs, pages.pages)
+        _write_files(docs, files)
         config_path = work_dir / "mkdocs.yml"
         config_path.write_text(yaml.safe_dump(_config(project, school, pages, docs, work_dir / "site"), sort_keys=False),
                                encoding="utf-8")
@@ -81,6 +82,13 @@ def _write_pages(docs: Path, pages: dict[str, str]) -> None:
         path = docs / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def _write_files(docs: Path, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        path = docs / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def _run_mkdocs(config_path: Path, school: SchoolSource) -> None:

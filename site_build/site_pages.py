@@ -43,6 +43,15 @@ def md_text(value: object) -> str:
         .replace("[", "\\[").replace("]", "\\]").replace("|", "\\|").replace("\n", " ")
 
 
+def pdf_name(policy_id: str, draft: bool = False) -> str:
+    """The PDF beside a policy's page: 'acceptable-use.pdf' or 'acceptable-use-draft.pdf'."""
+    return f"{policy_id}-draft.pdf" if draft else f"{policy_id}.pdf"
+
+
+def agreement_pdf_path(clause_id: str) -> str:
+    return f"agreements/{clause_id}.pdf"
+
+
 def relink(text: str, page: str) -> str:
     """Point in-page cross-references (`](#id)`) at the policy page, for text shown elsewhere."""
     return text.replace("](#", f"]({page}#")
@@ -111,7 +120,8 @@ def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefi
              f"    Next review: {format_date(release.next_review)}."]
     if status.overdue:
         lines.append(f"    **This policy is overdue for review** (it was due on {format_date(release.next_review)}).")
-    lines += [f"    See the [change log]({link_prefix}changelog.md) and [all versions]({link_prefix}versions/{release.version}.md).", ""]
+    lines += [f"    See the [change log]({link_prefix}changelog.md) and [all versions]({link_prefix}versions/{release.version}.md).",
+              f"    [Download PDF]({link_prefix}{pdf_name(state.policy_id)}){{ .md-button }}", ""]
     return lines
 
 
@@ -144,7 +154,8 @@ def _archived_page(state: PolicyState, release: Release) -> str:
 def _draft_page(state: PolicyState) -> str:
     lines = [f"# {md_text(state.draft.title)}: draft", "",
              '!!! danger "Draft: not approved"',
-             "    This is a draft for review. It has not been approved and is not in force.", ""]
+             "    This is a draft for review. It has not been approved and is not in force.",
+             f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})", ""]
     return "\n".join(lines) + "\n" + document_markdown(state.draft)
 
 
@@ -177,9 +188,10 @@ def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: b
             if clause is None:
                 continue
             shown += 1
+            download = f" [Download to print (PDF)]({agreement_pdf_path(clause.id)})" if state.current else ""
             lines += [f"## {md_text(clause.title)} {{#{clause.id}}}", "",
                       f"For: {', '.join(agreement.roles)}. Part of the [{md_text(document.title)}]({page}#{clause.id}), "
-                      f"version {md_text(version)}.", "", relink(clause.text, page), "",
+                      f"version {md_text(version)}.{download}", "", relink(clause.text, page), "",
                       "Name: ______________________________  Signature: ______________________  Date: ____________", ""]
     if not shown:
         lines.append(f"{md_text(school.school.name)} has no agreements to sign yet.")

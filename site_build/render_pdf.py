@@ -1,0 +1,94 @@
+"""Render composed documents as print HTML and PDF (WeasyPrint), from our own templates and print CSS."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path
+
+import markdown
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from .document import Document
+from .schema import School
+from .versions import Release, format_date
+
+PRINT_DIR = Path(__file__).parent / "print"
+MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "sane_lists"]
+TEMPLATES = Environment(loader=FileSystemLoader(PRINT_DIR), autoescape=select_autoescape(default=True),
+                        trim_blocks=True, lstrip_blocks=True)
+
+
+@functools.lru_cache(maxsize=8192)
+def markdown_html(text: str) -> Markup:
+    """Composed clause Markdown as HTML (raw HTML was refused at compose time)."""
+    return Markup(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS))
+
+
+def version_line(release: Release | None) -> str:
+    if release is None:
+        return "Draft: not approved"
+    return f"Version {release.label}, approved by {release.approved_by} on {format_date(release.approved_on)}"
+
+
+def policy_html(document: Document, school: School, release: Release | None) -> str:
+    """The print HTML of one policy: cover, contents with page numbers, numbered clauses."""
+    details = []
+    if release is not None:
+        details = [("Approved by", release.approved_by), ("Approved on", format_date(release.approved_on)),
+                   ("Change", release.note), ("Next review", format_date(release.next_review))]
+    return TEMPLATES.get_template("policy.html").render(
+        document=document, school=school, draft=release is None, version_line=version_line(release), details=details,
+        clauses=[(clause, markdown_html(clause.text)) for clause in document.clauses])
+
+
+class PdfCache:
+    """PDFs and page counts keyed by the SHA-256 of their print HTML, so unchanged documents are not laid out again."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def get(self, kind: str, html: str, make) -> bytes:
+        if self.folder is None:
+            return make()
+        path = self.folder / f"{hashlib.sha256(html.encode('utf-8')).hexdigest()}.{kind}"
+        if path.is_file():
+            return path.read_bytes()
+        data = make()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(data)
+        temp.replace(path)
+        return data
+
+
+NO_CACHE = PdfCache(None)
+
+
+def html_to_pdf(html: str, cache: PdfCache = NO_CACHE) -> bytes:
+    """Lay out print HTML with our print stylesheet; no network access, fonts from the system."""
+    return cache.get("pdf", html, lambda: _html(html).write_pdf(stylesheets=[_stylesheet()]))
+
+
+def page_count(html: str, cache: PdfCache = NO_CACHE) -> int:
+    return int(cache.get("pages", html, lambda: str(len(_html(html).render(stylesheets=[_stylesheet()]).pages)).encode()))
+
+
+def _html(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(PRINT_DIR), url_fetcher=_no_fetch)
+
+
+@functools.lru_cache(maxsize=1)
+def _stylesheet():
+    from weasyprint import CSS
+
+    return CSS(filename=str(PRINT_DIR / "print.css"))
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    """Print HTML never loads anything from outside: a link in clause text must not become a request."""
+    raise ValueError(f"external resource refused: {url[:80]}")
