@@ -1,0 +1,156 @@
+"""Policy PDFs and agreement packs, read back from the PDF files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import assert_clean_failure, run_cli
+
+SLUG = "maple-primary"
+VERSION = "2025-09-01 (update)"
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch project with one approved primary school (both pupils' agreements)."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("print") / "project")
+    assert run_cli("new-school", SLUG, "--name", "Maple Primary School", cwd=root).code == 0
+    assert run_cli("approve", SLUG, "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=root).code == 0
+    return root
+
+
+def pages_text(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def write_roster(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def make_pack(root: Path, *args: str):
+    return run_cli("agreements", SLUG, *args, cwd=root)
+
+
+ROSTER = [
+    ["name", "role", "class", "child"],
+    ["Anna Smith", "Staff", "", ""],
+    ["Seán O'Brien", "parents", "", "Aoife O'Brien"],
+    ["", "", "", ""],
+    ["محمد علي", "Pupil", "Year 2", ""],
+    ["Zoë Müller", "pupils", "Year 5", ""],
+    ["Jo Bloggs", "VOLUNTEER", "", ""],
+    ["Sam Governor", "governor", "", ""],
+]
+
+
+def test_policy_pdf_on_site_has_header_version_and_page_numbers_on_every_page(school: Path):
+    assert run_cli("build", SLUG, "--draft", cwd=school).code == 0
+    pdf = school / "site" / SLUG / "acceptable-use" / "acceptable-use.pdf"
+    pages = pages_text(pdf)
+    assert len(pages) > 5
+    for number, text in enumerate(pages, start=1):
+        assert f"Version {VERSION}" in text and f"Page {number} of {len(pages)}" in text
+    for text in pages[1:]:
+        assert "Maple Primary School" in text
+    contents = pages[0] + pages[1]
+    assert "Contents" in contents and "1. Introduction and aims" in contents and "Appendix 1: Facebook cheat sheet" in contents
+    assert "DRAFT" not in "".join(pages)
+    draft = pages_text(school / "site" / SLUG / "acceptable-use" / "acceptable-use-draft.pdf")
+    assert all("Draft: not approved" in text for text in draft) and "DRAFT" in draft[0]
+    page = (school / "site" / SLUG / "acceptable-use" / "index.html").read_text()
+    assert 'href="acceptable-use.pdf"' in page and "Download PDF" in page
+
+
+def test_site_offers_each_blank_agreement_as_pdf(school: Path):
+    assert run_cli("build", SLUG, cwd=school).code == 0
+    page = (school / "site" / SLUG / "agreements.html").read_text()
+    for clause_id in ("staff-agreement", "parents-agreement", "pupils-agreement-younger", "pupils-agreement-older"):
+        assert f'href="agreements/{clause_id}.pdf"' in page
+        assert (school / "site" / SLUG / "agreements" / f"{clause_id}.pdf").is_file()
+    staff = pages_text(school / "site" / SLUG / "agreements" / "staff-agreement.pdf")
+    assert [t.split("Role: ")[1].split()[0] for t in staff] == ["Staff", "Governor", "Volunteer", "Visitor"]
+
+
+def test_pack_from_roster_has_one_page_per_person_then_the_register(school: Path, tmp_path: Path):
+    roster = write_roster(tmp_path / "roster.csv", ROSTER)
+    out = tmp_path / "pack.pdf"
+    result = make_pack(school, "--roster", str(roster), "-o", str(out))
+    assert result.code == 0, result.text
+    assert "6 sheet(s)" in result.out
+    pages = pages_text(out)
+    people = [row[0] for row in ROSTER[1:] if row[0]]
+    assert len(pages) == len(people) + 1
+    for person, text in zip(people, pages):
+        assert f"Name: {person}" in text.replace("\u202b", "").replace("\u202c", "") or person in text
+        assert VERSION in text and "Signed:" in text
+    assert "Child: Aoife O'Brien" in pages[1] and "parents and carers" in pages[1]
+    assert "early years and key stage 1" in pages[2].lower() or "key stage 1" in pages[2]
+    assert "key stage 2" in pages[3]
+    register = pages[-1]
+    assert "Signing register" in register
+    for person in people:
+        assert person in register or person == "محمد علي"
+
+
+def test_excel_cp1252_and_utf8_bom_rosters_keep_accents(school: Path, tmp_path: Path):
+    rows = [["name", "role"], ["Zoë Müller", "staff"], ["José Núñez", "visitor"]]
+    for encoding in ("cp1252", "utf-8-sig"):
+        out = tmp_path / f"{encoding}.pdf"
+        result = make_pack(school, "--roster", str(write_roster(tmp_path / f"{encoding}.csv", rows, encoding)), "-o", str(out))
+        assert result.code == 0, result.text
+        pages = pages_text(out)
+        assert "Zoë Müller" in pages[0] and "José Núñez" in pages[1] and len(pages) == 3
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([["full name", "role"], ["A", "staff"]], ["no 'name' column"]),
+    ([["name", "role"], ["A", "staff"], ["B", "janitor"]], ["row 3 (B)", "unknown role 'janitor'"]),
+    ([["name", "role"], ["A", "staff"], ["", "staff"]], ["row 3 has no name"]),
+    ([["name", "role"], ["Pat", "pupil"]], ["row 2 (Pat)", "'year' or 'class' column"]),
+    ([["name", "role"]], ["lists nobody"]),
+])
+def test_bad_rosters_name_the_row_and_write_nothing(school: Path, tmp_path: Path, rows, expected):
+    out = tmp_path / "pack.pdf"
+    result = make_pack(school, "--roster", str(write_roster(tmp_path / "r.csv", rows)), "-o", str(out))
+    assert_clean_failure(result, *expected)
+    assert not out.exists()
+
+
+def test_a_2000_person_roster_with_one_bad_row_names_that_row(school: Path, tmp_path: Path):
+    rows = [["name", "role"]] + [[f"Person {i}", "staff"] for i in range(2000)]
+    rows[1234] = ["Person 1233", "Staf"]
+    result = make_pack(school, "--roster", str(write_roster(tmp_path / "big.csv", rows)), "-o", str(tmp_path / "p.pdf"))
+    assert_clean_failure(result, "row 1235 (Person 1233)", "unknown role 'Staf'")
+
+
+def test_a_larger_pack_misses_nobody(school: Path, tmp_path: Path):
+    rows = [["name", "role", "year"]] + [[f"Pupil {i:03d}", "pupil", f"Year {1 + i % 6}"] for i in range(60)]
+    out = tmp_path / "class.pdf"
+    assert make_pack(school, "--roster", str(write_roster(tmp_path / "class.csv", rows)), "-o", str(out)).code == 0
+    pages = pages_text(out)
+    sheets = pages[:60]
+    assert [f"Pupil {i:03d}" in text for i, text in enumerate(sheets)] == [True] * 60
+    register = "".join(pages[60:])
+    assert all(f"Pupil {i:03d}" in register for i in range(60))
+
+
+def test_blank_sheets_per_role_and_missing_agreement_is_said(school: Path, tmp_path: Path):
+    out = tmp_path / "blank.pdf"
+    assert make_pack(school, "--role", "parent", "-o", str(out)).code == 0
+    [page] = pages_text(out)
+    assert "Role: Parent" in page and "Child's name" in page
+    result = run_cli("new-school", "little-acorns", "--phase", "nursery", cwd=school)
+    assert result.code == 0
+    assert run_cli("approve", "little-acorns", "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=school).code == 0
+    failure = run_cli("agreements", "little-acorns", "--role", "pupil", "-o", str(tmp_path / "x.pdf"), cwd=school)
+    assert_clean_failure(failure, "no agreement for the role 'pupil'")
