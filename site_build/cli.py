@@ -220,7 +220,7 @@ def agreements(ctx: click.Context, school: str, policy: str | None, role: str | 
 @click.option("--from", "from_version", metavar="VERSION", help="Compare from this release (default: the last one).")
 @click.option("--to", "to_version", metavar="VERSION|draft", default="draft", show_default=True)
 @click.option("--against", metavar="SCHOOL|model", help="Compare with another school's current version, or the shared model.")
-@click.option("--format", "fmt", type=click.Choice(["term", "json", "html"]), default="term", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["term", "json", "html", "pdf", "docx"]), default="term", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (needed for pdf, docx).")
 @click.pass_context
 @reports_errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 
 from rich.console import Console
@@ -12,6 +14,8 @@ from .document import Document
 from .errors import PolicyError
 from .load import SchoolSource, load_project
 from .releases import read_releases
+from .render_docx import redline_docx
+from .render_pdf import html_to_pdf
 from .render_redline import redline_html, redline_json, redline_terminal
 from .schema import PolicySettings
 
@@ -22,6 +26,16 @@ def redline(root: Path, slug: str, policy_id: str, from_version: str | None, to_
     changes = compare_documents(old, new)
     heading = f"{new.title}: {new.school_name}"
     subtitle = f"Changes from {old_label} to {new_label}"
+    if fmt in ("pdf", "docx"):
+        if output is None:
+            raise PolicyError(f"a {fmt} redline is a file: give -o FILE.{fmt}")
+        if fmt == "pdf":
+            data = html_to_pdf(redline_html(changes, heading, subtitle))
+        else:
+            data = redline_docx(changes, heading, subtitle, _build_time())
+        _write_atomically(output, data)
+        console.print(f"wrote {output}")
+        return
     if fmt == "json":
         text = redline_json(changes, {"school": slug, "policy": policy_id, "from": old_label, "to": new_label})
     elif fmt == "html":
@@ -29,14 +43,29 @@ def redline(root: Path, slug: str, policy_id: str, from_version: str | None, to_
     else:
         if output:
             raise PolicyError("the terminal format cannot be written to a file", output, hint="use --format html or json")
-        for block in redline_terminal(changes, f"{heading}\n{subtitle}"):
+        for block in redline_terminal(changes, f"{heading}\n{subtitle}", markers=not console.is_terminal):
             console.print(block)
         return
     if output:
-        output.write_text(text, encoding="utf-8")
+        _write_atomically(output, text.encode("utf-8"))
         console.print(f"wrote {output}")
     else:
         console.out(text, highlight=False)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.tmp")
+    try:
+        temp.write_bytes(data)
+    except OSError as exc:
+        raise PolicyError(f"cannot write the redline: {exc.strerror}", path) from None
+    temp.replace(path)
+
+
+def _build_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH for reproducible files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def pick_documents(root: Path, slug: str, policy_id: str, from_version: str | None, to_version: str,

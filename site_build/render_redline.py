@@ -40,8 +40,11 @@ def redline_json(changes: list[Change], meta: dict) -> str:
     return json.dumps({**meta, "summary": summary_counts(changes), "changes": items}, indent=2, ensure_ascii=False)
 
 
-def redline_terminal(changes: list[Change], heading: str) -> list[Text]:
-    """Coloured redline: deletions red and struck through, insertions green and underlined."""
+def redline_terminal(changes: list[Change], heading: str, markers: bool = False) -> list[Text]:
+    """Coloured redline: deletions red and struck through, insertions green and underlined.
+
+    With `markers` (output that is not a terminal), deletions read [-like this-] and insertions {+like this+}.
+    """
     blocks = [Text(heading, style="bold")]
     blocks += [Text(line) for line in summary_lines(changes)]
     for change in changes:
@@ -51,26 +54,33 @@ def redline_terminal(changes: list[Change], heading: str) -> list[Text]:
             blocks.append(Text.assemble("title: ", (change.old.title, "red strike"), " -> ", (change.new.title, "green underline")))
         text = Text()
         for op, words in change.words:
+            if markers and op:
+                words = f"[-{words}-]" if op == -1 else f"{{+{words}+}}"
             text.append(words, style={-1: "red strike", 1: "green underline", 0: ""}[op])
         if change.words:
             blocks.append(text)
     return blocks
 
 
-def redline_html(changes: list[Change], heading: str, subtitle: str) -> str:
-    """A standalone page governors can open or print: summary with links, then each clause's redline."""
-    summary = "".join(f'<li><a href="#c-{html.escape(c.id)}">{html.escape(_where(c))}</a>: {c.kind}</li>' for c in changes)
+def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
+    """The redline as an HTML fragment (summary list, then each clause), for pages and the standalone file."""
     counts = ", ".join(f"{n} {kind}" for kind, n in summary_counts(changes).items() if n) or "no changes"
-    parts = []
+    summary = "".join(f'<li><a href="#{link_prefix}{html.escape(c.id)}">{html.escape(_where(c))}</a>: {c.kind}</li>'
+                      for c in changes)
+    parts = [f'<p class="redline-summary"><strong>Summary: {html.escape(counts)}.</strong></p><ul>{summary}</ul>']
     for change in changes:
         body = "".join(_html_op(op, words) for op, words in change.words)
         title = html.escape(_where(change))
         if change.title_changed and change.old and change.new:
             title += f' <span class="title-change">(title was <del>{html.escape(change.old.title)}</del>)</span>'
-        parts.append(f'<section id="c-{html.escape(change.id)}" class="{change.kind}"><h2>{title} '
-                     f'<span class="kind">{change.kind}</span></h2><p class="text">{body}</p></section>')
-    return PAGE.format(heading=html.escape(heading), subtitle=html.escape(subtitle), counts=html.escape(counts),
-                       summary=summary, changes="".join(parts))
+        parts.append(f'<section id="{link_prefix}{html.escape(change.id)}" class="redline {change.kind}"><h3>{title} '
+                     f'<span class="kind">{change.kind}</span></h3><p class="text">{body}</p></section>')
+    return "\n".join(parts)
+
+
+def redline_html(changes: list[Change], heading: str, subtitle: str) -> str:
+    """A standalone page governors can open or print: summary with links, then each clause's redline."""
+    return PAGE.format(heading=html.escape(heading), subtitle=html.escape(subtitle), body=redline_fragment(changes))
 
 
 def _html_op(op: int, words: str) -> str:
@@ -87,13 +97,11 @@ ins {{ color: #0b6b1f; text-decoration: underline; background: #e9f7ec; }}
 del {{ color: #a4161a; text-decoration: line-through; background: #fbeaea; }}
 .kind {{ font: 600 0.8rem system-ui, sans-serif; text-transform: uppercase; color: #444; margin-left: 0.5rem; }}
 section {{ border-top: 1px solid #ccc; padding-top: 0.5rem; }}
-h2 {{ font-size: 1.1rem; }}
+h3 {{ font-size: 1.1rem; }}
 </style></head>
 <body><main>
 <h1>{heading}</h1>
 <p>{subtitle}</p>
-<h2>Summary: {counts}</h2>
-<ul>{summary}</ul>
-{changes}
+{body}
 </main></body></html>
 """

@@ -7,8 +7,14 @@ from dataclasses import dataclass
 
 from .document import Document
 from .load import SchoolSource
+from .diff import compare_documents
 from .render_markdown import document_markdown
+from .render_redline import redline_fragment
 from .versions import Release, change_log, format_date, review_status
+
+
+# Archived versions and redlines repeat the current text: keep them out of the staff handbook's search.
+NOT_IN_SEARCH = "---\nsearch:\n  exclude: true\n---\n"
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,8 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
                 pages[path] = _archived_page(state, release)
                 versions.append({release.label: path})
             section.append({"All versions": versions})
+            pages[f"{pid}/changes.md"] = _changes_page(state, draft)
+            section.append({"What changed": f"{pid}/changes.md"})
         if draft:
             pages[f"{pid}/draft.md"] = _draft_page(state)
             section.append({"Draft (not approved)": f"{pid}/draft.md"})
@@ -139,7 +147,7 @@ def _policy_page(state: PolicyState, today: dt.date, draft: bool) -> str:
 
 def _archived_page(state: PolicyState, release: Release) -> str:
     current = state.current
-    lines = [f"# {md_text(release.document.title)}: version {md_text(release.label)}", ""]
+    lines = [NOT_IN_SEARCH, f"# {md_text(release.document.title)}: version {md_text(release.label)}", ""]
     if current is not None and release.version != current.version:
         lines += ['!!! warning "Superseded version"',
                   f"    This version was approved on {format_date(release.approved_on)} and has been superseded by "
@@ -149,6 +157,28 @@ def _archived_page(state: PolicyState, release: Release) -> str:
     lines += [f"Approved by {md_text(release.approved_by)} on {format_date(release.approved_on)}. "
               f"Change: {md_text(release.note)}", ""]
     return "\n".join(lines) + "\n" + document_markdown(release.document)
+
+
+def _changes_page(state: PolicyState, draft: bool) -> str:
+    """Redlines: each release against the one before it (newest first), and the draft when asked for."""
+    lines = [NOT_IN_SEARCH, f"# {md_text(state.title)}: what changed", "",
+             "Each approved version compared with the one before it, clause by clause: "
+             "inserted words are underlined, deleted words are struck through.", ""]
+    pairs = list(zip(state.releases, state.releases[1:]))[::-1]
+    if draft and state.current:
+        lines += _redline_section("draft", "The draft compared with the approved version", state.current.document, state.draft)
+    for old, new in pairs:
+        lines += _redline_section(new.version, f"Version {md_text(new.label)} compared with {md_text(old.label)}",
+                                  old.document, new.document)
+    if not pairs and not (draft and state.current):
+        lines.append("There is only one approved version, so there is nothing to compare yet.")
+    return "\n".join(lines) + "\n"
+
+
+def _redline_section(anchor: str, heading: str, old: Document, new: Document) -> list[str]:
+    changes = compare_documents(old, new)
+    fragment = redline_fragment(changes, link_prefix=f"v{anchor}-") if changes else "<p>No change to the text.</p>"
+    return [f"## {heading} {{#v{anchor}}}", "", f'<div class="redline" markdown="0">\n{fragment}\n</div>', ""]
 
 
 def _draft_page(state: PolicyState) -> str:
