@@ -82,24 +82,47 @@ def main(ctx: click.Context, project: Path) -> None:
               help="Where the sites are written.")
 @click.option("--draft", is_flag=True, help="Also publish each policy's draft, bannered 'Draft: not approved'.")
 @click.option("--today", "today_text", metavar="DATE", help="Judge review dates as of this date (default: today).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4), show_default="cores, up to 4",
+              help="Schools built at once.")
+@click.option("--force", is_flag=True, help="Rebuild every school, even those whose inputs have not changed.")
+@click.option("--shard", metavar="I/N", help="Build only the I-th of N equal parts of the schools (for many machines).")
+@click.option("--index-only", is_flag=True, help="Only write the trust index (after sharded builds).")
 @click.pass_context
 @reports_errors
-def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, today_text: str | None) -> None:
+def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, today_text: str | None, jobs: int,
+          force: bool, shard: str | None, index_only: bool) -> None:
     """Build the sites of SCHOOLS (default: every school, plus the trust index)."""
+    from .load import school_slugs
     from .publish import BuildOptions, build as build_sites
 
     root = project_root(ctx)
     options = BuildOptions(out=out if out.is_absolute() else Path.cwd() / out,
                            today=parse_date(today_text, "--today") or dt.date.today(), draft=draft,
-                           cache=root / ".cache" / "pdf")
+                           cache=root / ".cache", jobs=jobs, force=force, shard=parse_shard(shard), index_only=index_only)
+    total = len(schools) or len(school_slugs(root))
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True) as progress:
-        total = len(schools) or len([p for p in (root / "schools").iterdir() if (p / "school.yml").is_file()])
         task = progress.add_task("building sites", total=total)
-        built = build_sites(root, list(schools), options,
-                            on_school=lambda slug: progress.update(task, advance=1, description=f"built {slug}"))
-    for path in built:
-        console.print(f"built {path}")
+        report = build_sites(root, list(schools), options,
+                             on_school=lambda slug: progress.update(task, advance=1, description=f"{slug}"))
+    for slug in report.built:
+        console.print(f"built {options.out / slug}")
+    if report.skipped:
+        console.print(f"up to date: {len(report.skipped)} school(s) unchanged since their last build (--force rebuilds them)")
+    if report.index:
+        console.print(f"wrote {report.index}")
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise PolicyError(f"--shard {text!r} should look like 1/4") from None
+    if not 1 <= index <= count:
+        raise PolicyError(f"--shard {text!r}: the part must be between 1 and {count}")
+    return index, count
 
 
 @main.command()

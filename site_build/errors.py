@@ -15,6 +15,9 @@ class PolicyError(Exception):
     line: int | None = None
     hint: str | None = None
 
+    def __reduce__(self):  # so errors raised in a build worker reach the main process intact
+        return (PolicyError, (self.message, self.file, self.line, self.hint))
+
     def __str__(self) -> str:
         where = ""
         if self.file is not None:
@@ -29,6 +32,9 @@ class PolicyErrors(Exception):
     def __init__(self, errors: list[PolicyError]):
         super().__init__(f"{len(errors)} problem(s)")
         self.errors = errors
+
+    def __reduce__(self):
+        return (PolicyErrors, (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

@@ -70,8 +70,7 @@ def load_project(root: Path, only: list[str] | None = None) -> Project:
     errors = ErrorCollector()
     clauses = _load_folder(root / "clauses", "*.md", lambda p: load_clause(p, "library", root), errors)
     outlines = _load_folder(root / "policies_src", "*.yml", lambda p: load_outline(p, root), errors)
-    schools_dir = root / "schools"
-    slugs = sorted(p.name for p in schools_dir.iterdir() if (p / "school.yml").is_file()) if schools_dir.is_dir() else []
+    slugs = school_slugs(root)
     if only:
         missing = [s for s in only if s not in slugs]
         for slug in missing:
@@ -86,6 +85,12 @@ def load_project(root: Path, only: list[str] | None = None) -> Project:
             errors.add(exc)
     errors.raise_if_any()
     return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), MappingProxyType(schools))
+
+
+def school_slugs(root: Path) -> list[str]:
+    """Every folder under schools/ that holds a school.yml, sorted."""
+    folder = root / "schools"
+    return sorted(p.name for p in folder.iterdir() if (p / "school.yml").is_file()) if folder.is_dir() else []
 
 
 def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector) -> dict:

@@ -1,0 +1,155 @@
+"""Clause-aware redlines: planted edits on an example school come back exactly, in every format."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import assert_clean_failure, run_cli
+from site_build.diff import compare_documents, word_diff
+from site_build.document import Clause, Document
+from site_build.yaml_source import parse_yaml
+
+SLUG = "chellaston-infant"
+POLICY = "acceptable-use"
+
+
+def doc(*clauses: tuple[str, str, str]) -> Document:
+    """A document from (number, id, text) triples; level follows the number's depth."""
+    return Document(POLICY, "Policy", "s", "School", "1 year",
+                    tuple(Clause(i, n, i.title(), t, n.count(".") + 1) for n, i, t in clauses))
+
+
+def test_renumbering_alone_is_not_a_change_but_is_reported():
+    old = doc(("1", "aims", "A"), ("2", "rules", "B"), ("2.1", "sanctions", "C"))
+    new = doc(("1", "aims", "A"), ("2", "new", "N"), ("3", "rules", "B"), ("3.1", "sanctions", "C"))
+    kinds = {c.id: c.kind for c in compare_documents(old, new)}
+    assert kinds == {"new": "added", "rules": "renumbered", "sanctions": "renumbered"}
+
+
+def test_a_moved_clause_is_one_move_not_a_delete_and_insert():
+    old = doc(("1", "a", "A"), ("2", "b", "B"), ("3", "c", "C"), ("4", "d", "D"))
+    new = doc(("1", "a", "A"), ("2", "c", "C"), ("3", "d", "D"), ("4", "b", "B"))
+    changes = compare_documents(old, new)
+    assert [(c.id, c.kind) for c in changes if c.kind != "renumbered"] == [("b", "moved")]
+
+
+def test_word_diff_keeps_whole_words():
+    ops = word_diff("Staff must not share passwords with pupils.", "Staff must never share passwords with anyone.")
+    assert (-1, "not") in ops and (1, "never") in ops
+    assert all(" " not in text.strip() or op == 0 for op, text in ops if op)  # no shredded letters
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Chellaston's current draft approved as a baseline, then a known set of edits planted."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("redline") / "project")
+    result = run_cli("approve", SLUG, POLICY, "--on", "2026-11-01", "--note", "Baseline", cwd=root)
+    assert result.code == 0, result.text
+    clauses = root / "clauses"
+    replace(clauses / "passwords.md", "strong", "long, strong")                     # a word changed
+    append(clauses / "encryption.md", "Report a lost encrypted device at once.")    # a sentence added
+    edit_school(root, lambda policy: policy.setdefault("add", []).append(
+        {"clause": "visitor-badges", "before": "monitoring-and-review"}))           # a clause added, renumbering below
+    (root / "overrides" / SLUG).mkdir(parents=True, exist_ok=True)
+    (root / "overrides" / SLUG / "visitor-badges.md").write_text("---\ntitle: Visitor badges\n---\nVisitors wear a badge.\n")
+    outline = root / "policies_src" / "acceptable-use.yml"
+    replace(outline, "          - clause: printers\n", "")                        # a clause removed
+    replace(outline, "          - clause: recording-calls\n", "")                 # ...and one moved
+    replace(outline, "      - clause: remote-access\n", "      - clause: remote-access\n      - clause: recording-calls\n")
+    edit_school(root, lambda policy: policy.setdefault("items", {}).setdefault("unacceptable-use", {})
+                .setdefault("add", []).append("misinformation"))                    # a list item added
+    return root
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new, 1))
+
+
+def append(path: Path, sentence: str) -> None:
+    path.write_text(path.read_text().rstrip("\n") + f"\n\n{sentence}\n")
+
+
+def edit_school(root: Path, change) -> None:
+    """Apply `change` to the school's acceptable-use settings (comments in the copy are not kept)."""
+    path = root / "schools" / SLUG / "school.yml"
+    data, _ = parse_yaml(path.read_text(), path)
+    change(data["policies"][POLICY])
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def test_json_reports_exactly_the_planted_changes(planted: Path):
+    result = run_cli("diff", SLUG, POLICY, "--format", "json", cwd=planted)
+    assert result.code == 0, result.text
+    changes = json.loads(result.out)["changes"]
+    kinds = {(c["id"], c["kind"]) for c in changes if c["kind"] != "renumbered"}
+    assert kinds == {("passwords", "changed"), ("encryption", "changed"), ("visitor-badges", "added"),
+                     ("printers", "removed"), ("recording-calls", "moved"), ("unacceptable-use", "changed")}
+    renumbered = {c["id"]: c for c in changes if c["kind"] == "renumbered"}
+    assert {"monitoring-and-review", "related-policies"} <= set(renumbered)
+    for change in renumbered.values():
+        assert change["old_text"] == change["new_text"] and change["old_number"] != change["new_number"]
+    review = renumbered["monitoring-and-review"]
+    assert int(review["new_number"]) == int(review["old_number"]) + 1
+    by_id = {c["id"]: c for c in changes}
+    assert "long, strong" in by_id["passwords"]["new_text"] and "long, strong" not in by_id["passwords"]["old_text"]
+
+
+def test_terminal_redline_marks_insertions_and_deletions(planted: Path):
+    result = run_cli("diff", SLUG, POLICY, cwd=planted)
+    assert result.code == 0, result.text
+    assert result.out.index("Summary:") < result.out.index("{+long,+}") or "{+long, +}" in result.out
+    assert "{+Report a lost encrypted device at once.+}" in result.out
+    assert "[-" in result.out  # the removed clause's text
+
+
+def test_html_redline_has_summary_links_and_ins_del(planted: Path, tmp_path: Path):
+    out = tmp_path / "redline.html"
+    assert run_cli("diff", SLUG, POLICY, "--format", "html", "-o", str(out), cwd=planted).code == 0
+    page = out.read_text()
+    assert 'href="#c-passwords"' in page and 'id="c-passwords"' in page
+    assert "<ins>long, </ins>" in page or "<ins>long,</ins>" in page
+    assert "<del>" in page
+
+
+def test_pdf_redline_holds_inserted_and_deleted_words(planted: Path, tmp_path: Path):
+    out = tmp_path / "redline.pdf"
+    assert run_cli("diff", SLUG, POLICY, "--format", "pdf", "-o", str(out), cwd=planted).code == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Summary:" in text and "Report a lost encrypted device at once." in text and "Visitors wear a badge." in text
+
+
+def test_docx_has_real_tracked_changes_that_libreoffice_shows(planted: Path, tmp_path: Path):
+    out = tmp_path / "redline.docx"
+    assert run_cli("diff", SLUG, POLICY, "--format", "docx", "-o", str(out), cwd=planted).code == 0
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "<w:ins " in xml and "<w:del " in xml and "<w:delText" in xml
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                   capture_output=True, check=True, timeout=180)
+    text = subprocess.run(["pdftotext", str(tmp_path / "redline.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "long," in text and "Report a lost encrypted device at once." in text
+    assert "collect" in text.lower()  # the removed printers clause is still visible, struck through
+
+
+def test_against_model_and_against_another_school(planted: Path):
+    model = run_cli("diff", SLUG, POLICY, "--against", "model", "--format", "json", cwd=planted)
+    assert model.code == 0, model.text
+    ids = {c["id"] for c in json.loads(model.out)["changes"]}
+    assert "visitor-badges" in ids and "school-mobile-devices" in ids
+    other = run_cli("diff", SLUG, POLICY, "--against", "tudhoe-moor-nursery", "--format", "json", cwd=planted)
+    assert other.code == 0, other.text
+    assert "pupils" in {c["id"] for c in json.loads(other.out)["changes"] if c["kind"] == "added"}
+
+
+def test_diff_bad_versions_are_clear(planted: Path):
+    assert_clean_failure(run_cli("diff", SLUG, POLICY, "--from", "1999-01-01", cwd=planted), "no release '1999-01-01'")
+    assert_clean_failure(run_cli("diff", SLUG, POLICY, "--format", "docx", cwd=planted), "give -o FILE.docx")
