@@ -9,9 +9,9 @@ from types import MappingProxyType
 from typing import Mapping
 
 from .errors import ErrorCollector, PolicyError, PolicyErrors
-from .schema import SLUG_PATTERN, ClauseMeta, Outline, School
+from .schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, School
 from .validation import validate
-from .yaml_source import Lines, parse_yaml, read_text
+from .yaml_source import Lines, line_of, parse_yaml, read_text
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?", re.DOTALL)
 SLUG = re.compile(SLUG_PATTERN)
@@ -109,13 +109,13 @@ def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector) -> 
 
 
 def _check_inside(path: Path, folder: Path) -> None:
-    """Refuse symlinks that lead out of the project folder they sit in."""
+    """Refuse symlinks that lead out of the folder they sit in (a site must never publish /etc/passwd)."""
     if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
         raise PolicyError("this file is a link to a place outside its folder", path, hint="copy the file in instead")
 
 
 def _checked_id(path: Path) -> str:
-    if not SLUG.match(path.stem):
+    if not SLUG.match(path.stem) or path.stem in RESERVED_NAMES:
         raise PolicyError(f"the file name '{path.name}' is not a valid id", path,
                           hint="use lower-case letters, digits and single hyphens, e.g. 'use-of-email.md'")
     return path.stem
@@ -166,7 +166,7 @@ def load_school(root: Path, slug: str) -> SchoolSource:
     folder = root / "schools" / slug
     path = folder / "school.yml"
     shown = path.relative_to(root)
-    if not SLUG.match(slug):
+    if not SLUG.match(slug) or slug in RESERVED_NAMES:
         raise PolicyError(f"the folder name '{slug}' is not a valid school slug", shown,
                           hint="rename it using lower-case letters, digits and single hyphens")
     _check_inside(path, folder)
@@ -179,4 +179,10 @@ def load_school(root: Path, slug: str) -> SchoolSource:
     overrides = _load_folder(override_dir, "*.md", lambda p: load_clause(p, "override", root), errors) if override_dir.is_dir() else {}
     errors.raise_if_any()
     theme_dir = override_dir / "theme"
+    if theme_dir.is_dir():
+        for item in theme_dir.rglob("*"):
+            _check_inside(item, theme_dir)
+    if school.logo and not (theme_dir / school.logo).is_file():
+        raise PolicyError(f"the logo '{school.logo}' is not in overrides/{slug}/theme/", shown, line_of(lines, ("logo",)),
+                          hint=f"put the image in overrides/{slug}/theme/ or remove the 'logo:' line")
     return SchoolSource(slug, shown, school, lines, MappingProxyType(overrides), theme_dir if theme_dir.is_dir() else None)

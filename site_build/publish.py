@@ -24,7 +24,7 @@ from .load import Project, load_project, school_slugs
 from .releases import read_releases
 from .render_pdf import PdfCache, html_to_pdf, policy_html
 from .schema import School
-from .site import build_school_site
+from .site import build_school_site, output_lock
 from .site_pages import PolicyState, agreement_pdf_path, pdf_name, school_pages
 from .trust_index import IndexEntry, index_entry, write_trust_index
 
@@ -82,6 +82,13 @@ def school_downloads(school: School, states: list[PolicyState], draft: bool, cac
 def build(root: Path, schools: list[str] | None, options: BuildOptions,
           on_school: Callable[[str], None] = lambda slug: None) -> BuildReport:
     """Build the named schools' sites (all by default); a full build also writes the trust index."""
+    # The build date stands in for "now" everywhere (sitemap dates, archives), so equal inputs give equal bytes.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(dt.datetime.combine(options.today, dt.time(), dt.timezone.utc).timestamp())))
+    with output_lock(options.out):
+        return _build_locked(root, schools, options, on_school)
+
+
+def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, on_school: Callable[[str], None]) -> BuildReport:
     all_slugs = school_slugs(root)
     if options.index_only:
         return BuildReport([], [], _write_index(root, all_slugs, options))

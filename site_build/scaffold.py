@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .errors import PolicyError
 from .load import SLUG
+from .schema import RESERVED_NAMES
 
 TEMPLATE = """\
 # {name}: the facts every policy of this school is composed from.
@@ -40,7 +41,7 @@ policies:
 
 def new_school(root: Path, slug: str, name: str | None, phase: str) -> Path:
     """Create schools/<slug>/school.yml; refuse a bad slug or an existing school."""
-    if not SLUG.match(slug) or len(slug) > 80:
+    if not SLUG.match(slug) or len(slug) > 80 or slug in RESERVED_NAMES:
         raise PolicyError(f"'{slug}' is not a valid school slug",
                           hint="use lower-case letters, digits and single hyphens, e.g. 'st-marys-primary'")
     folder = root / "schools" / slug

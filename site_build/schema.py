@@ -9,10 +9,21 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def _not_reserved(value: str) -> str:
+    """Sites are opened from Windows shared drives, where these names cannot be files."""
+    if value in RESERVED_NAMES:
+        raise ValueError(f"'{value}' is a reserved name on Windows; choose another")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80), AfterValidator(_not_reserved)]
+FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.(png|jpg|jpeg|svg|webp|gif)$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Phase = Literal["nursery", "infant", "junior", "primary", "secondary", "all-through", "special"]
 Role = Literal["staff", "governor", "trustee", "volunteer", "visitor", "parent", "carer", "pupil"]
@@ -150,7 +161,7 @@ class School(Strict):
     telephone: Text | None = None
     email: Text | None = None
     website: Text | None = None
-    logo: Text | None = None
+    logo: FileName | None = None  # an image in overrides/<slug>/theme/
     trust: Text | None = None
     local_authority: Text | None = None
     governance: Governance

@@ -8,11 +8,14 @@ folder and swapped in whole, so a failed build never leaves a half-written site.
 from __future__ import annotations
 
 import html
+import fcntl
 import logging
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import jinja2
 import jinja2.bccache
@@ -41,7 +44,28 @@ class _Warnings(logging.Handler):
 
 def build_school_site(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path) -> Path:
     """Build one school's site into out/<slug>, replacing the old one only when the build succeeded."""
+    try:
+        return _build(project, school, pages, files, out)
+    except OSError as exc:
+        raise PolicyError(f"the site could not be written: {exc.strerror or exc}", exc.filename or out,
+                          hint="free some disk space or check permissions; the previous site is unchanged") from None
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """One build into a folder at a time; leftovers of a killed build are cleared first."""
     out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".policy-site.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PolicyError("another build is writing to this folder", out, hint="wait for it to finish") from None
+        for stale in [*out.glob(".build-*"), *out.glob(".old-*")]:
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
+def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix=f".build-{school.slug}-", dir=out) as work:
         work_dir = Path(work)
         docs = work_dir / "docs"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 
 from .document import Document
@@ -85,7 +86,7 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
         if draft:
             pages[f"{pid}/draft.md"] = _draft_page(state)
             section.append({"Draft (not approved)": f"{pid}/draft.md"})
-        nav.append({state.title: section})
+        nav.append({html.escape(state.title): section})  # MkDocs' theme prints nav titles unescaped
     pages["agreements.md"] = _agreements_page(school, policies, draft)
     nav.append({"Agreements": "agreements.md"})
     return SitePages(pages, nav)

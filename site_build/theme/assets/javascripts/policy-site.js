@@ -42,21 +42,44 @@
     var sent = [];   // one entry per search query sent, in order: the worker answers in order
     var latest = 0;
 
-    // Registered before Material's own listener, so it can hold back an empty "every word" answer.
-    worker.addEventListener("message", function (event) {
-      if (!event.data || event.data.type !== SEARCH_RESULT || !sent.length) {
-        return;
+    // An empty answer to an "every word" query is held back from Material's listeners (and the
+    // query as typed is sent instead). The listeners are wrapped rather than a listener of ours
+    // added, so that the worker's messages reach Material exactly as they would without us.
+    var held = new WeakMap();
+    function hold(event) {
+      if (!held.has(event)) {
+        held.set(event, false);
+        if (event.data && event.data.type === SEARCH_RESULT && sent.length) {
+          var query = sent.shift();
+          if (query.typed !== null && !event.data.data.items.length) {
+            held.set(event, true);
+            if (query.id === latest) {
+              sent.push({id: query.id, typed: null});
+              post({type: SEARCH_QUERY, data: query.typed});
+            }
+          }
+        }
       }
-      var query = sent.shift();
-      if (query.typed === null || event.data.data.items.length) {
-        return;
+      return held.get(event);
+    }
+    var wrappers = new WeakMap();
+    var listen = worker.addEventListener.bind(worker);
+    var unlisten = worker.removeEventListener.bind(worker);
+    worker.addEventListener = function (type, listener, options) {
+      if (type === "message" && typeof listener === "function") {
+        var material = listener;
+        if (!wrappers.has(material)) {
+          wrappers.set(material, function (event) {
+            return hold(event) ? undefined : material.call(this, event);
+          });
+        }
+        return listen(type, wrappers.get(material), options);
       }
-      event.stopImmediatePropagation();
-      if (query.id === latest) {
-        sent.push({id: query.id, typed: null});
-        post({type: SEARCH_QUERY, data: query.typed});
-      }
-    });
+      return listen(type, listener, options);
+    };
+    worker.removeEventListener = function (type, listener, options) {
+      return unlisten(type, wrappers.get(listener) || listener, options);
+    };
 
     worker.postMessage = function (message, transfer) {
       if (message && message.type === SEARCH_QUERY && typeof message.data === "string") {
