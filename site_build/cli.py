@@ -98,7 +98,7 @@ def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, 
     root = project_root(ctx)
     options = BuildOptions(out=out if out.is_absolute() else Path.cwd() / out,
                            today=parse_date(today_text, "--today") or dt.date.today(), draft=draft,
-                           cache=root / ".cache", jobs=jobs, force=force, shard=parse_shard(shard), index_only=index_only)
+                           cache=Path(os.environ.get("POLICY_SITE_CACHE") or root / ".cache"), jobs=jobs, force=force, shard=parse_shard(shard), index_only=index_only)
     total = len(schools) or len(school_slugs(root))
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True) as progress:
@@ -130,11 +130,18 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 @reports_errors
 def check(ctx: click.Context) -> None:
     """Validate every school, clause and outline; report every problem at once."""
+    from .errors import ErrorCollector
     from .load import load_project
     from .publish import policy_states
 
-    project = load_project(project_root(ctx))
-    states = policy_states(project)
+    errors = ErrorCollector()
+    project = load_project(project_root(ctx), errors=errors)
+    states: dict = {}
+    try:
+        states = policy_states(project)  # the schools and clauses that loaded are still composed and checked
+    except (PolicyError, PolicyErrors) as exc:
+        errors.add(exc)
+    errors.raise_if_any()
     count = sum(len(s) for s in states.values())
     console.print(f"ok: {len(project.schools)} schools, {count} policies, {len(project.clauses)} shared clauses, no problems found")
 

@@ -79,7 +79,7 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
     sections = pick.nodes(outline.outline.sections)
     appendices = pick.nodes(outline.outline.appendices)
     for index, addition in enumerate(settings.add):
-        _place(addition, sections, appendices, school, where("add", index), sources)
+        _place(addition, sections, appendices, school, where("add", index), library)
     numbers = _number(sections, appendices)
     titles: dict[str, str] = {}
     context = {**context, "ref": _ref_function(numbers), "has": lambda clause_id: clause_id in numbers}
@@ -149,13 +149,13 @@ def _value(outline: Any, path: tuple) -> Any:
 
 
 def _place(addition: ClauseAddition, sections: list[_Node], appendices: list[_Node], school: SchoolSource,
-           line: int | None, sources: Mapping[str, ClauseSource]) -> None:
+           line: int | None, library: Mapping[str, ClauseSource]) -> None:
     """Insert a school's own clause (from overrides/<slug>/) where school.yml says."""
     source = school.overrides.get(addition.clause)
     if source is None:
         raise PolicyError(f"the clause '{addition.clause}' to add has no file", school.path, line,
                           hint=f"create overrides/{school.slug}/{addition.clause}.md")
-    if addition.clause in sources and sources[addition.clause].origin == "library" or _find(sections + appendices, addition.clause):
+    if addition.clause in library or _find(sections + appendices, addition.clause):
         raise PolicyError(f"'{addition.clause}' is already a clause of this policy", school.path, line,
                           hint="to change a shared clause, just create the override file; to add one, give it a new id")
     node = _Node(source, "school")

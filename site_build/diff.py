@@ -45,7 +45,8 @@ def compare_documents(old: Document, new: Document) -> list[Change]:
         if before is None:
             changes.append(Change(clause.id, "added", None, clause, words=((1, markdown_to_text(clause.text)),)))
             continue
-        title_changed, text_changed = before.title != clause.title, before.text != clause.text
+        title_changed = before.title != clause.title
+        text_changed = _without_ref_numbers(before.text) != _without_ref_numbers(clause.text)
         words = tuple(word_diff(markdown_to_text(before.text), markdown_to_text(clause.text))) if text_changed else ()
         if clause.id in moved:
             changes.append(Change(clause.id, "moved", before, clause, title_changed, text_changed, words))
@@ -111,6 +112,12 @@ def _position_after(changes: list[Change], earlier: tuple[Clause, ...], new_by_i
 
 
 _WORDS = re.compile(r"\s+|[^\s]+")
+_REF_LINK = re.compile(r"\[(?:section [0-9.]+|appendix [0-9.]+)\]\(#([a-z0-9-]+)\)")
+
+
+def _without_ref_numbers(text: str) -> str:
+    """A cross-reference that only follows its target's new number is not a change to the clause."""
+    return _REF_LINK.sub(r"[ref](#\1)", text)
 
 
 def word_diff(old: str, new: str) -> list[tuple[int, str]]:

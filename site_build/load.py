@@ -64,10 +64,14 @@ class Project:
             return str(path)
 
 
-def load_project(root: Path, only: list[str] | None = None) -> Project:
-    """Load the clause library, outlines and schools (all, or those in `only`)."""
+def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollector | None = None) -> Project:
+    """Load the clause library, outlines and schools (all, or those in `only`).
+
+    Problems are raised together; with `errors`, they are added to it instead and what did load is returned.
+    """
     root = root.resolve()
-    errors = ErrorCollector()
+    collect = errors is not None
+    errors = errors if errors is not None else ErrorCollector()
     clauses = _load_folder(root / "clauses", "*.md", lambda p: load_clause(p, "library", root), errors)
     outlines = _load_folder(root / "policies_src", "*.yml", lambda p: load_outline(p, root), errors)
     slugs = school_slugs(root)
@@ -83,7 +87,8 @@ def load_project(root: Path, only: list[str] | None = None) -> Project:
             schools[slug] = load_school(root, slug)
         except (PolicyError, PolicyErrors) as exc:
             errors.add(exc)
-    errors.raise_if_any()
+    if not collect:
+        errors.raise_if_any()
     return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), MappingProxyType(schools))
 
 

@@ -53,16 +53,19 @@ def build_school_site(project: Project, school: SchoolSource, pages: SitePages, 
 
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
-    """One build into a folder at a time; leftovers of a killed build are cleared first."""
+    """One build into a folder at a time (a lock on the folder itself); a killed build's leftovers are cleared."""
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / ".policy-site.lock", "w") as lock:
+    folder = os.open(out, os.O_RDONLY)
+    try:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise PolicyError("another build is writing to this folder", out, hint="wait for it to finish") from None
         for stale in [*out.glob(".build-*"), *out.glob(".old-*")]:
             shutil.rmtree(stale, ignore_errors=True)
         yield
+    finally:
+        os.close(folder)
 
 
 def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path) -> Path:

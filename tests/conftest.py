@@ -7,10 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -18,6 +20,8 @@ EXAMPLE_SCHOOLS = ["calverley-parkside-primary", "chellaston-infant", "the-coppi
 BUILD_DATE = "2026-11-23"
 CONTENT = ["clauses", "policies_src", "schools", "overrides", "mkdocs.yml"]
 CLI = Path(sys.executable).parent / "policy-site"
+# One PDF layout cache for the whole run: a PDF laid out once is reused by every scratch project.
+SHARED_CACHE = Path(tempfile.mkdtemp(prefix="policy-site-test-cache-"))
 
 
 @dataclass
@@ -34,7 +38,7 @@ class Result:
 def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> Result:
     """Run the installed `policy-site` command as a user would."""
     proc = subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "COLUMNS": "200", **(env or {})})
+                          env={**os.environ, "COLUMNS": "200", "POLICY_SITE_CACHE": str(SHARED_CACHE), **(env or {})})
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -80,6 +84,16 @@ def draft_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("build", "--draft", "--today", BUILD_DATE, cwd=root)
     assert result.code == 0, result.text
     return root / "site"
+
+
+def edit_school(root: Path, slug: str, change) -> None:
+    """Apply `change` to a school's YAML as data (comments in the scratch copy are not kept)."""
+    from site_build.yaml_source import parse_yaml
+
+    path = root / "schools" / slug / "school.yml"
+    data, _ = parse_yaml(path.read_text(), path)
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 def assert_clean_failure(result: Result, *expected: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_DATE, assert_clean_failure, run_cli, tree_hash
+from conftest import BUILD_DATE, assert_clean_failure, edit_school, run_cli, tree_hash
 
 SCHOOL = "chellaston-infant"
 
@@ -73,8 +73,7 @@ def test_undefined_variable_in_clause_names_clause_file_and_line(built: Path):
 
 
 def test_unknown_clause_id_in_school_drop_suggests_nearest(built: Path):
-    path = school_yml(built)
-    edit(path, "  acceptable-use:\n", "  acceptable-use:\n    drop: [printerz]\n")
+    edit_school(built, SCHOOL, lambda data: data["policies"]["acceptable-use"].setdefault("drop", []).append("printerz"))
     fails_without_touching_site(built, f"schools/{SCHOOL}/school.yml:", "printerz", "did you mean 'printers'?")
 
 
@@ -94,7 +93,8 @@ def test_duplicate_clause_id_in_outline(built: Path):
 def test_school_adding_a_clause_with_a_shared_id(built: Path):
     (built / "overrides" / SCHOOL).mkdir(parents=True, exist_ok=True)
     (built / "overrides" / SCHOOL / "printers.md").write_text("---\ntitle: Printers\n---\nOur own printer rules.\n")
-    edit(school_yml(built), "  acceptable-use:\n", "  acceptable-use:\n    add:\n      - clause: printers\n        after: introduction\n")
+    edit_school(built, SCHOOL, lambda data: data["policies"]["acceptable-use"].setdefault("add", []).append(
+        {"clause": "printers", "after": "introduction"}))
     fails_without_touching_site(built, f"schools/{SCHOOL}/school.yml:", "'printers' is already a clause")
 
 

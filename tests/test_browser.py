@@ -1,0 +1,447 @@
+"""The staff handbook in a real browser: Debian's Chromium driven by Playwright against the built sites.
+
+Covers the trust index, a school's home page, policies and their cross-references, search (on a
+phone too), archived versions, the change log, the agreements page's links and downloads, print,
+the site opened from a folder (file://) with no network, and axe-core's WCAG 2.2 A/AA checks on
+every page type. Screenshots and axe reports go to tests/artifacts/ (git-ignored).
+
+Needs /usr/bin/chromium, the playwright package and tests/node_modules/axe-core (`make test`
+installs all three). Without them the tests are skipped on a developer's machine and fail in CI.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from browser_support import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, EXTERNAL, PHONE, describe_violations, in_ci,
+                             missing_requirements, run_axe, serve)
+from conftest import BUILD_DATE, EXAMPLE_SCHOOLS, run_cli
+
+SCHOOL = "chellaston-infant"  # has the wifi, Facebook and encryption clauses and an archived release
+POLICY = "acceptable-use"
+STATUSES = {"Current", "Review due soon", "Overdue for review", "No approved version yet"}
+# What staff type, and the clause (its anchor on the policy page) that must come first.
+SEARCHES = [("wifi password", "internet-access"), ("Facebook", "facebook-cheat-sheet"), ("encryption", "encryption")]
+
+_missing = missing_requirements()
+if _missing and in_ci():
+    pytest.fail("browser tests cannot run in CI without: " + "; ".join(_missing), pytrace=False)
+pytestmark = pytest.mark.skipif(bool(_missing), reason="browser tests need " + "; ".join(_missing) + " (run `make test`)")
+
+if not _missing:
+    from playwright.sync_api import Page, expect, sync_playwright
+
+
+# --- fixtures -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (and no axe reports left from an earlier run)."""
+    shutil.rmtree(ARTIFACTS / "axe", ignore_errors=True)
+    expect.set_options(timeout=15_000)  # a busy two-core CI machine can take a while to load the search index
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def context(browser):
+    """One browser profile shared by the tests (a new one costs a third of a second); each test has its own tabs."""
+    shared = browser.new_context(viewport=DESKTOP)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def school_url(built_site: Path):
+    """One school's site at the root of its own web address (how its 404 page is meant to be served)."""
+    with serve(built_site / SCHOOL) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def draft_url(built_site: Path):
+    """SCHOOL's site built with --draft, from built_site's project (a draft build of every school takes 30 s)."""
+    root = built_site.parent
+    result = run_cli("build", SCHOOL, "--draft", "--today", BUILD_DATE, "--out", "draft-site", cwd=root)
+    assert result.code == 0, result.text
+    with serve(root / "draft-site") as url:
+        yield url
+
+
+class Tabs:
+    """Opens tabs for one test and records what must not happen in any of them."""
+
+    def __init__(self, context) -> None:
+        self.context = context
+        self.pages: list[Page] = []
+        self.external: list[str] = []
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+
+    def open(self, url: str | None = None, viewport: dict = DESKTOP) -> Page:
+        page = self.context.new_page()
+        self.pages.append(page)
+        page.set_viewport_size(viewport)
+        # Watched rather than intercepted (interception slows every request down): the test fails after.
+        page.on("request", lambda request: EXTERNAL.match(request.url) and self.external.append(request.url))
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        page.on("response", lambda response: response.status >= 400 and not response.url.endswith("/missing-page.html")
+                and self.failed.append(f"{response.status} {response.url}"))
+        # (ERR_ABORTED: a load cut short because the test moved on to the next page.)
+        page.on("requestfailed", lambda request: not EXTERNAL.match(request.url) and request.failure != "net::ERR_ABORTED"
+                and self.failed.append(f"{request.failure} {request.url}"))
+        if url:
+            page.goto(url)
+        return page
+
+    def close(self) -> None:
+        for page in self.pages:
+            page.close()
+
+
+@pytest.fixture
+def tab(context):
+    tabs = Tabs(context)
+    yield tabs
+    tabs.close()
+    assert not tabs.external, f"the site tried to fetch from the internet: {tabs.external}"
+    assert not tabs.errors, f"JavaScript errors: {tabs.errors}"
+    assert not tabs.failed, f"requests that failed: {tabs.failed}"
+
+
+def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def open_search(page: Page, query: str) -> None:
+    """Open the search box as a person would (the magnifier on a phone) and type the query."""
+    icon = page.locator("label.md-header__button[for='__search']")
+    if icon.is_visible():
+        icon.click()
+    else:
+        page.locator("input.md-search__input").click()
+    box = page.locator("input.md-search__input")
+    expect(box).to_be_focused()
+    box.press_sequentially(query)
+
+
+def first_section_result(page: Page):
+    """The first clause (a link with an anchor) shown in the first group of search results."""
+    return page.locator(".md-search-result__list > li").first.locator("a.md-search-result__link[href*='#']").first
+
+
+def visible_text(page: Page, selector: str) -> str:
+    """The text shown by the element, less the headings' permalink sign."""
+    return " ".join(page.locator(selector).inner_text().replace("¶", "").split())
+
+
+def clause_headings(page: Page) -> list[dict]:
+    return page.evaluate("""() => [...document.querySelectorAll('article :is(h2, h3, h4, h5, h6)[id]')].map(h => ({
+        id: h.id, text: h.textContent.replace('¶', '').trim(), shown: h.getClientRects().length > 0}))""")
+
+
+# --- navigation and content -----------------------------------------------------------------------
+
+def test_trust_index_links_to_each_school(tab, site_url):
+    page = tab.open(site_url + "index.html")
+    links = page.locator("main a")
+    hrefs = sorted(links.evaluate_all("links => links.map(a => a.getAttribute('href'))"))
+    assert hrefs == sorted(f"{slug}/index.html" for slug in EXAMPLE_SCHOOLS)
+    for slug in EXAMPLE_SCHOOLS:
+        link = page.locator(f"main a[href='{slug}/index.html']")
+        name = " ".join(link.inner_text().split())
+        link.click()
+        expect(page).to_have_url(f"{site_url}{slug}/index.html")
+        assert visible_text(page, "article h1") == name
+        page.go_back()
+
+
+def test_school_home_lists_policies_with_status(tab, site_url):
+    page = tab.open(f"{site_url}{SCHOOL}/index.html", viewport=PHONE)
+    screenshot(page, "school-home-phone.png", full_page=True)
+    table = page.locator("article table").first
+    headers = [" ".join(h.split()) for h in table.locator("th").all_inner_texts()]
+    assert headers == ["Policy", "Version", "Approved", "Next review", "Status"]
+    rows = []
+    for row in table.locator("tbody tr").all():
+        cells = [" ".join(c.split()) for c in row.locator("td").all_inner_texts()]
+        assert cells[-1] in STATUSES, cells
+        rows.append((row.locator("td a").first.get_attribute("href"), cells))
+    assert f"{POLICY}/index.html" in [href for href, _ in rows]
+    for href, cells in rows:  # each policy's page says what its row says
+        page.locator(f"td a[href='{href}']").click()
+        assert visible_text(page, "article h1") == cells[0]
+        status = page.locator("article .admonition").first
+        if cells[-1] == "No approved version yet":
+            expect(status.locator(".admonition-title")).to_have_text("No approved version yet")
+        else:
+            expect(status.locator(".admonition-title")).to_have_text(f"Version {cells[1]}")
+            overdue = cells[-1] == "Overdue for review"
+            assert ("danger" in status.get_attribute("class")) == overdue
+            assert ("overdue for review" in status.inner_text()) == overdue
+        page.go_back()
+
+
+def test_phone_menu_opens_pages(tab, site_url):
+    page = tab.open(f"{site_url}{SCHOOL}/index.html", viewport=PHONE)
+    page.locator("label.md-header__button[for='__drawer']").click()
+    drawer = page.locator("nav.md-nav--primary")
+    link = drawer.locator("a.md-nav__link", has_text="Agreements").first
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(f"{site_url}{SCHOOL}/agreements.html")
+    assert visible_text(page, "article h1") == "Agreements"
+
+
+def test_policy_cross_references_lead_to_their_clause(tab, site_url):
+    page = tab.open(f"{site_url}{SCHOOL}/{POLICY}/index.html", viewport=PHONE)
+    screenshot(page, "policy-phone.png")
+    headings = {h["id"]: h["text"] for h in clause_headings(page)}
+    refs = page.evaluate("""() => [...document.querySelectorAll('article a[href^="#"]:not(.headerlink)')]
+        .map(a => ({href: a.getAttribute('href'), text: a.textContent.trim()}))""")
+    numbered = [r for r in refs if re.fullmatch(r"(section|appendix) [\d.]+", r["text"], re.IGNORECASE)]
+    assert len(numbered) >= 3, refs
+    for ref in numbered:
+        target = ref["href"][1:]
+        assert target in headings, f"{ref} points at no clause"
+        kind, number = ref["text"].lower().split()
+        expected = f"Appendix {number}:" if kind == "appendix" else f"{number}{'.' if '.' not in number else ''} "
+        assert headings[target].startswith(expected), f"{ref['text']!r} links to {headings[target]!r}"
+    # Follow one that points far down the page: the clause's heading is shown, below the header.
+    ref = max(numbered, key=lambda r: list(headings).index(r["href"][1:]))
+    page.locator(f"article a[href='{ref['href']}']").first.click()
+    expect(page).to_have_url(re.compile(re.escape(ref["href"]) + "$"))
+    heading = page.locator(ref["href"])
+    expect(heading).to_be_in_viewport()
+    box = heading.bounding_box()
+    header = page.locator("header.md-header").bounding_box()
+    assert box["y"] >= header["y"] + header["height"] - 1, "the clause's heading is hidden under the page header"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("query", "anchor"), SEARCHES, ids=[q for q, _ in SEARCHES])
+def test_search_finds_the_clause(tab, site_url, query, anchor, viewport):
+    page = tab.open(f"{site_url}{SCHOOL}/index.html", viewport=viewport)
+    open_search(page, query)
+    best = first_section_result(page)
+    expect(best).to_have_attribute("href", re.compile(rf"/{SCHOOL}/{POLICY}/index\.html\?h=[^#]*#{anchor}$"))
+    expect(best).to_be_visible()
+    if viewport is PHONE and query == SEARCHES[0][0]:
+        screenshot(page, "search-phone.png")
+    best.click()
+    expect(page).to_have_url(re.compile(rf"/{SCHOOL}/{POLICY}/index\.html\?h=[^#]*#{anchor}$"))
+    expect(page.locator(f"#{anchor}")).to_be_in_viewport()
+
+
+def test_search_falls_back_to_any_word(tab, site_url):
+    """Several words: sections with all of them first; when none has all, sections with any of them."""
+    page = tab.open(f"{site_url}{SCHOOL}/index.html")
+    open_search(page, "encryption zebra")
+    expect(first_section_result(page)).to_have_attribute("href", re.compile(r"#encryption$"))
+
+
+def test_archived_release_carries_a_version_banner(tab, site_url):
+    policy = f"{site_url}{SCHOOL}/{POLICY}/index.html"
+    page = tab.open(policy)
+    status = page.locator("article .admonition").first
+    expect(status.locator(".admonition-title")).to_contain_text("Version ")
+    current = status.locator("a[href^='versions/']").evaluate("a => a.href")
+    page.goto(f"{site_url}{SCHOOL}/{POLICY}/changelog.html")
+    versions = page.locator("article table a").evaluate_all("links => links.map(a => a.href)")
+    archived = [v for v in versions if v != current]
+    assert current in versions and archived, "the example school needs a superseded release"
+    page.goto(archived[0])
+    banner = page.locator("article .admonition.warning")
+    expect(banner.locator(".admonition-title")).to_have_text("Superseded version")
+    expect(banner).to_contain_text("has been superseded by")
+    banner.locator("a").first.click()
+    expect(page).to_have_url(policy)
+    page.goto(current)
+    expect(page.locator("article .admonition.note .admonition-title")).to_have_text("Current version")
+
+
+def test_change_log_page_lists_every_version(tab, site_url):
+    page = tab.open(f"{site_url}{SCHOOL}/{POLICY}/index.html")
+    page.locator(".md-sidebar--primary a.md-nav__link", has_text="Change log").first.click()
+    expect(page).to_have_url(f"{site_url}{SCHOOL}/{POLICY}/changelog.html")
+    headers = [" ".join(h.split()) for h in page.locator("article table th").all_inner_texts()]
+    assert headers == ["Date", "Where", "Change", "Approved by", "Next review", "Version"]
+    rows = page.locator("article table tbody tr")
+    nav_versions = page.locator(".md-sidebar--primary a.md-nav__link[href*='versions/']")
+    assert rows.count() == nav_versions.count() >= 1
+    for index in range(rows.count()):
+        link = rows.nth(index).locator("a")
+        label = " ".join(link.inner_text().split())
+        link.click()
+        expect(page.locator("article h1")).to_contain_text(f"version {label}")
+        page.go_back()
+
+
+def test_agreements_page_links_and_downloads_resolve(tab, site_url):
+    """Every link on the agreements page: its page, its anchor, its PDF download (links out of the site aside)."""
+    page = tab.open(f"{site_url}{SCHOOL}/agreements.html")
+    hrefs = page.locator("article a[href]:not(.headerlink)").evaluate_all("links => links.map(a => a.href)")
+    local = [href for href in dict.fromkeys(hrefs) if urlsplit(href).netloc == urlsplit(site_url).netloc]
+    pdfs = [href for href in local if urlsplit(href).path.endswith(".pdf")]
+    assert local and pdfs, f"the agreements page has no links to check, or no downloads: {hrefs}"
+    problems = []
+    for href in local:
+        address, _, anchor = href.partition("#")
+        response = page.request.get(address)
+        body = response.body()
+        if response.status != 200:
+            problems.append(f"{href}: HTTP {response.status}")
+        elif href in pdfs:
+            if not body.startswith(b"%PDF-") or response.headers.get("content-type") != "application/pdf":
+                problems.append(f"{href}: not a PDF")
+        elif anchor and f'id="{anchor}"'.encode() not in body:
+            problems.append(f"{href}: no such anchor on the page")
+    assert not problems, problems
+
+
+# --- print ----------------------------------------------------------------------------------------
+
+def test_print_shows_the_whole_policy_and_no_navigation(tab, site_url):
+    from pypdf import PdfReader
+
+    page = tab.open(f"{site_url}{SCHOOL}/{POLICY}/index.html")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => Object.fromEntries(['.md-header', '.md-sidebar--primary', '.md-sidebar--secondary',
+        '.md-footer', '.md-search', '.md-skip', '.md-top', '.md-typeset .md-button'].map(s => [s,
+        [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none' || !e.getClientRects().length)]))""")
+    assert all(hidden.values()), hidden
+    headings = clause_headings(page)
+    assert len(headings) >= 10 and all(h["shown"] for h in headings), [h for h in headings if not h["shown"]]
+    pdf = ARTIFACTS / "policy-print.pdf"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(pdf), format="A4")
+    text = "".join("".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages)
+    school = page.locator(".policy-site-print-school").inner_text()
+    assert "".join(school.split()) in text, "the printout does not name the school"
+    for heading in headings:
+        assert "".join(heading["text"].split()) in text, f"{heading['text']!r} is missing from the printout"
+    for furniture in ("Skiptocontent", "Policiespublishedwithpolicy-site", "MadewithMaterial", "DownloadPDF"):
+        assert furniture not in text, f"{furniture!r} is printed"
+
+
+# --- offline --------------------------------------------------------------------------------------
+
+def test_site_works_offline_from_a_folder(tab, built_site):
+    home = built_site / SCHOOL / "index.html"
+    page = tab.open(home.as_uri())
+    page.locator(".md-sidebar--primary a.md-nav__link", has_text="Change log").first.click()
+    expect(page).to_have_url((built_site / SCHOOL / POLICY / "changelog.html").as_uri())
+    page.locator(".md-sidebar--primary a.md-nav__link", has_text="Home").first.click()
+    expect(page).to_have_url(home.as_uri())
+    open_search(page, "encryption")
+    best = first_section_result(page)
+    expect(best).to_have_attribute("href", re.compile(rf"/{POLICY}/index\.html\?h=[^#]*#encryption$"))
+    best.click()
+    expect(page.locator("#encryption")).to_be_in_viewport()
+    assert page.url.startswith("file://")
+
+
+class _Resources(HTMLParser):
+    """What a page makes the browser fetch as it loads: scripts, styles, icons, images, frames."""
+
+    FETCHED_LINKS = {"stylesheet", "icon", "preload", "prefetch", "preconnect", "modulepreload", "manifest"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe") and a.get("src"):
+            self.urls.append(a["src"])
+        elif tag == "link" and set((a.get("rel") or "").lower().split()) & self.FETCHED_LINKS and a.get("href"):
+            self.urls.append(a["href"])
+
+
+def test_pages_load_nothing_from_the_internet(built_site):
+    """Every page of every site: nothing fetched from another host (a CDN script, web fonts)."""
+    offenders = []
+    for path in built_site.rglob("*.html"):
+        parser = _Resources()
+        parser.feed(path.read_text("utf-8"))
+        offenders += [f"{path.relative_to(built_site)}: {url}" for url in parser.urls if re.match(r"(https?:)?//", url)]
+    assert not offenders, offenders
+    for school in EXAMPLE_SCHOOLS:
+        assert (built_site / school / "search" / "search_index.js").is_file(), "the offline search index is missing"
+        assert (built_site / school / "assets" / "javascripts" / "iframe-worker-shim.js").is_file()
+
+
+# --- accessibility --------------------------------------------------------------------------------
+
+def _archived(page: Page, base: str) -> str:
+    """A superseded version's page (not the one the policy page names as current)."""
+    page.goto(f"{base}{SCHOOL}/{POLICY}/index.html")
+    current = page.locator("article .admonition a[href^='versions/']").first.evaluate("a => a.href")
+    page.goto(f"{base}{SCHOOL}/{POLICY}/changelog.html")
+    return next(v for v in page.locator("article table a").evaluate_all("links => links.map(a => a.href)") if v != current)
+
+
+def _search(page: Page) -> None:
+    open_search(page, "wifi password")
+    expect(first_section_result(page)).to_be_visible()
+
+
+def _open_menu(page: Page) -> None:
+    page.locator("label.md-header__button[for='__drawer']").click()
+    expect(page.locator("nav.md-nav--primary a.md-nav__link").first).to_be_in_viewport()
+
+
+# name: (server fixture, path or function giving the URL, what a person does once it is open, viewports)
+PAGE_TYPES = {
+    "trust-index": ("site_url", "index.html", None, (DESKTOP, PHONE)),
+    "school-home": ("site_url", f"{SCHOOL}/index.html", None, (DESKTOP, PHONE)),
+    "policy": ("site_url", f"{SCHOOL}/{POLICY}/index.html", None, (DESKTOP, PHONE)),
+    "change-log": ("site_url", f"{SCHOOL}/{POLICY}/changelog.html", None, (DESKTOP, PHONE)),
+    "archived-version": ("site_url", _archived, None, (DESKTOP, PHONE)),
+    "what-changed": ("site_url", f"{SCHOOL}/{POLICY}/changes.html", None, (DESKTOP, PHONE)),
+    "agreements": ("site_url", f"{SCHOOL}/agreements.html", None, (DESKTOP, PHONE)),
+    "draft": ("draft_url", f"{SCHOOL}/{POLICY}/draft.html", None, (DESKTOP, PHONE)),
+    "not-found": ("school_url", "missing-page.html", None, (DESKTOP, PHONE)),
+    "search-results": ("site_url", f"{SCHOOL}/index.html", _search, (DESKTOP, PHONE)),
+    "phone-menu-open": ("site_url", f"{SCHOOL}/{POLICY}/index.html", _open_menu, (PHONE,)),
+}
+
+
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_no_accessibility_violations(request, tab, kind):
+    """axe-core, WCAG 2.2 A and AA, on each page type at desktop width and then at phone width."""
+    server, path, action, viewports = PAGE_TYPES[kind]
+    base = request.getfixturevalue(server)
+    page = tab.open(viewport=viewports[0])
+    url = path(page, base) if callable(path) else base + path
+    response = page.goto(url)
+    assert response.status == (404 if kind == "not-found" else 200)
+    if action:
+        action(page)
+    failures = []
+    for viewport in viewports:
+        if viewport is not viewports[0]:
+            page.set_viewport_size(viewport)  # as a window is resized: Material's layout follows
+            page.wait_for_timeout(300)
+        report = run_axe(page, f"{kind}-{'phone' if viewport is PHONE else 'desktop'}")
+        assert "color-contrast" in report["rules_passed"] + report["rules_incomplete"]
+        if report["violations"]:
+            failures.append(describe_violations(report))
+    assert not failures, "\n".join(failures)
