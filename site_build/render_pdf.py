@@ -36,9 +36,12 @@ def version_line(release: Release | None) -> str:
 def policy_html(document: Document, school: School, release: Release | None) -> str:
     """The print HTML of one policy: cover, contents with page numbers, numbered clauses."""
     details = []
+    written_by = school.policies[document.policy_id].written_by if document.policy_id in school.policies else None
+    if written_by:
+        details.append(("Written by", written_by))
     if release is not None:
-        details = [("Approved by", release.approved_by), ("Approved on", format_date(release.approved_on)),
-                   ("Change", release.note), ("Next review", format_date(release.next_review))]
+        details += [("Approved by", release.approved_by), ("Approved on", format_date(release.approved_on)),
+                    ("Change", release.note), ("Next review", format_date(release.next_review))]
     return TEMPLATES.get_template("policy.html").render(
         document=document, school=school, draft=release is None, version_line=version_line(release), details=details,
         clauses=[(clause, markdown_html(clause.text)) for clause in document.clauses])

@@ -71,7 +71,7 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
     for state in policies:
         pid = state.policy_id
         section: list = [{"Current version": f"{pid}/index.md"}]
-        pages[f"{pid}/index.md"] = _policy_page(state, today, draft)
+        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, school.school.policies[pid].written_by)
         if state.releases:
             pages[f"{pid}/changelog.md"] = _change_log_page(state)
             section.append({"Change log": f"{pid}/changelog.md"})
@@ -134,9 +134,11 @@ def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefi
     return lines
 
 
-def _policy_page(state: PolicyState, today: dt.date, draft: bool) -> str:
+def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: str | None) -> str:
     release = state.current
     lines = [f"# {md_text(state.title)}", ""]
+    if written_by:
+        lines += [f"Written by {md_text(written_by)}.", ""]
     if release is None:
         lines += ['!!! warning "No approved version yet"',
                   "    This policy has not yet been approved by the governing body, so no version is published.",
