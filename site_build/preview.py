@@ -14,20 +14,23 @@ from .publish import BuildOptions, build
 
 
 def serve(root: Path, slug: str, port: int, draft: bool, log: Callable[[str], None]) -> None:
-    """Serve on localhost; a save that breaks the build is reported and the last good site stays up."""
+    """Serve on localhost; a save that breaks the build is reported and the last good site stays up.
+
+    The preview leaves out the PDFs (laying them out takes seconds); `build` makes them.
+    """
     with tempfile.TemporaryDirectory(prefix="policy-site-preview-") as temp:
         out = Path(temp)
-        options = BuildOptions(out=out, today=dt.date.today(), draft=draft)
+        options = BuildOptions(out=out, today=dt.date.today(), draft=draft, cache=out / ".cache", pdfs=False)
         build(root, [slug], options)  # the first build must work: errors go to the user as usual
 
         def rebuild() -> None:
             try:
-                build(root, [slug], BuildOptions(out=out, today=dt.date.today(), draft=draft))
+                build(root, [slug], options)
                 log(f"rebuilt {slug}")
             except (PolicyError, PolicyErrors) as exc:
                 log(f"[red]not rebuilt:[/] {exc}")
 
-        server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=port, root=str(out / slug))
+        server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=port, root=str(out / slug), polling_interval=0.2)
         for folder in ("clauses", "policies_src", f"schools/{slug}", f"overrides/{slug}", "mkdocs.yml"):
             if (root / folder).exists():
                 server.watch(str(root / folder))

@@ -64,14 +64,15 @@ def relink(text: str, page: str) -> str:
     return text.replace("](#", f"]({page}#")
 
 
-def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.date, draft: bool) -> SitePages:
-    """Every page of a school's site: home, each policy with its history, agreements."""
+def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.date, draft: bool,
+                 pdfs: bool = True) -> SitePages:
+    """Every page of a school's site: home, each policy with its history, agreements (with PDF links if `pdfs`)."""
     pages = {"index.md": _home(school, policies, today)}
     nav: list = [{"Home": "index.md"}]
     for state in policies:
         pid = state.policy_id
         section: list = [{"Current version": f"{pid}/index.md"}]
-        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, school.school.policies[pid].written_by)
+        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, school.school.policies[pid].written_by, pdfs)
         if state.releases:
             pages[f"{pid}/changelog.md"] = _change_log_page(state)
             section.append({"Change log": f"{pid}/changelog.md"})
@@ -84,10 +85,10 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
             pages[f"{pid}/changes.md"] = _changes_page(state, draft)
             section.append({"What changed": f"{pid}/changes.md"})
         if draft:
-            pages[f"{pid}/draft.md"] = _draft_page(state)
+            pages[f"{pid}/draft.md"] = _draft_page(state, pdfs)
             section.append({"Draft (not approved)": f"{pid}/draft.md"})
         nav.append({html.escape(state.title): section})  # MkDocs' theme prints nav titles unescaped
-    pages["agreements.md"] = _agreements_page(school, policies, draft)
+    pages["agreements.md"] = _agreements_page(school, policies, draft, pdfs)
     nav.append({"Agreements": "agreements.md"})
     return SitePages(pages, nav)
 
@@ -121,7 +122,7 @@ def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> 
     return "\n".join(lines)
 
 
-def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefix: str) -> list[str]:
+def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefix: str, pdfs: bool) -> list[str]:
     status = review_status(list(state.releases), today)
     kind = "danger" if status.overdue else "info"
     lines = [f'!!! {kind} "Version {release.label}"',
@@ -129,12 +130,14 @@ def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefi
              f"    Next review: {format_date(release.next_review)}."]
     if status.overdue:
         lines.append(f"    **This policy is overdue for review** (it was due on {format_date(release.next_review)}).")
-    lines += [f"    See the [change log]({link_prefix}changelog.md) and [all versions]({link_prefix}versions/{release.version}.md).",
-              f"    [Download PDF]({link_prefix}{pdf_name(state.policy_id)}){{ .md-button }}", ""]
+    lines.append(f"    See the [change log]({link_prefix}changelog.md) and [all versions]({link_prefix}versions/{release.version}.md).")
+    if pdfs:
+        lines.append(f"    [Download PDF]({link_prefix}{pdf_name(state.policy_id)}){{ .md-button }}")
+    lines.append("")
     return lines
 
 
-def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: str | None) -> str:
+def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: str | None, pdfs: bool) -> str:
     release = state.current
     lines = [f"# {md_text(state.title)}", ""]
     if written_by:
@@ -144,7 +147,7 @@ def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: st
                   "    This policy has not yet been approved by the governing body, so no version is published.",
                   "    " + ("The [draft](draft.md) is shown for review only." if draft else ""), ""]
         return "\n".join(lines)
-    lines += _status_box(state, release, today, "")
+    lines += _status_box(state, release, today, "", pdfs)
     return "\n".join(lines) + "\n" + document_markdown(release.document)
 
 
@@ -184,11 +187,11 @@ def _redline_section(anchor: str, heading: str, old: Document, new: Document) ->
     return [f"## {heading} {{#v{anchor}}}", "", f'<div class="redline" markdown="0">\n{fragment}\n</div>', ""]
 
 
-def _draft_page(state: PolicyState) -> str:
+def _draft_page(state: PolicyState, pdfs: bool) -> str:
     lines = [f"# {md_text(state.draft.title)}: draft", "",
              '!!! danger "Draft: not approved"',
              "    This is a draft for review. It has not been approved and is not in force.",
-             f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})", ""]
+             f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})" if pdfs else "", ""]
     return "\n".join(lines) + "\n" + document_markdown(state.draft)
 
 
@@ -203,7 +206,7 @@ def _change_log_page(state: PolicyState) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: bool) -> str:
+def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: bool, pdfs: bool) -> str:
     """Each agreement of each approved policy (or, in a draft build, of a draft that has none)."""
     lines = ["# Agreements", "", "Each agreement below is part of a policy. Read the policy first, then sign the "
              "agreement for your role. The office prints signing packs.", ""]
@@ -221,7 +224,7 @@ def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: b
             if clause is None:
                 continue
             shown += 1
-            download = f" [Download to print (PDF)]({agreement_pdf_path(clause.id)})" if state.current else ""
+            download = f" [Download to print (PDF)]({agreement_pdf_path(clause.id)})" if state.current and pdfs else ""
             lines += [f"## {md_text(clause.title)} {{#{clause.id}}}", "",
                       f"For: {', '.join(agreement.roles)}. Part of the [{md_text(document.title)}]({page}#{clause.id}), "
                       f"version {md_text(version)}.{download}", "", relink(clause.text, page), "",
