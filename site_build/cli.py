@@ -87,10 +87,12 @@ def main(ctx: click.Context, project: Path) -> None:
 @click.option("--force", is_flag=True, help="Rebuild every school, even those whose inputs have not changed.")
 @click.option("--shard", metavar="I/N", help="Build only the I-th of N equal parts of the schools (for many machines).")
 @click.option("--index-only", is_flag=True, help="Only write the trust index (after sharded builds).")
+@click.option("--site-url", metavar="URL", help="Where the sites will be published, e.g. https://policies.example.org/ "
+              "(each school at URL/<school>/); makes the 'page not found' page work there.")
 @click.pass_context
 @reports_errors
 def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, today_text: str | None, jobs: int,
-          force: bool, shard: str | None, index_only: bool) -> None:
+          force: bool, shard: str | None, index_only: bool, site_url: str | None) -> None:
     """Build the sites of SCHOOLS (default: every school, plus the trust index)."""
     from .load import school_slugs
     from .publish import BuildOptions, build as build_sites
@@ -98,7 +100,8 @@ def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, 
     root = project_root(ctx)
     options = BuildOptions(out=out if out.is_absolute() else Path.cwd() / out,
                            today=parse_date(today_text, "--today") or dt.date.today(), draft=draft,
-                           cache=Path(os.environ.get("POLICY_SITE_CACHE") or root / ".cache"), jobs=jobs, force=force, shard=parse_shard(shard), index_only=index_only)
+                           cache=Path(os.environ.get("POLICY_SITE_CACHE") or root / ".cache"), jobs=jobs, force=force, shard=parse_shard(shard), index_only=index_only,
+                           site_url=site_url)
     total = len(schools) or len(school_slugs(root))
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True) as progress:

@@ -42,6 +42,7 @@ class BuildOptions:
     shard: tuple[int, int] | None = None  # (i, n): build the i-th of n deterministic parts
     index_only: bool = False
     pdfs: bool = True  # the live preview leaves them out, to rebuild in well under a second
+    site_url: str | None = None  # where the sites are published: <site_url>/<slug>/ (makes 404 pages work)
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _build_one(project: Project, states: dict[str, list[PolicyState]], options: 
     school = project.schools[slug]
     pages = school_pages(school, states[slug], options.today, options.draft, options.pdfs)
     files = school_downloads(school.school, states[slug], options.draft, PdfCache(_cache(options, "pdf"))) if options.pdfs else {}
-    build_school_site(project, school, pages, files, options.out)
+    build_school_site(project, school, pages, files, options.out, options.site_url)
     return index_entry(slug, school.school.name, states[slug], options.today)
 
 
@@ -187,7 +188,7 @@ class _Stamps:
         self.shared = _hash_paths(
             [root / "mkdocs.yml", *sorted((root / "clauses").glob("*.md")), *sorted((root / "policies_src").glob("*.yml")),
              *sorted(p for p in ENGINE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)],
-            root, extra=f"{__version__}|{options.today}|{options.draft}|{options.pdfs}")
+            root, extra=f"{__version__}|{options.today}|{options.draft}|{options.pdfs}|{options.site_url}")
 
     def school_hash(self, slug: str) -> str:
         paths = [p for folder in (self.root / "schools" / slug, self.root / "overrides" / slug) if folder.is_dir()

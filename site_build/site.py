@@ -42,10 +42,11 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_school_site(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path) -> Path:
+def build_school_site(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path,
+                      site_url: str | None = None) -> Path:
     """Build one school's site into out/<slug>, replacing the old one only when the build succeeded."""
     try:
-        return _build(project, school, pages, files, out)
+        return _build(project, school, pages, files, out, site_url)
     except OSError as exc:
         raise PolicyError(f"the site could not be written: {exc.strerror or exc}", exc.filename or out,
                           hint="free some disk space or check permissions; the previous site is unchanged") from None
@@ -68,15 +69,18 @@ def output_lock(out: Path) -> Iterator[None]:
         os.close(folder)
 
 
-def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path) -> Path:
+def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path,
+           site_url: str | None) -> Path:
     with tempfile.TemporaryDirectory(prefix=f".build-{school.slug}-", dir=out) as work:
         work_dir = Path(work)
         docs = work_dir / "docs"
         _write_pages(docs, pages.pages)
         _write_files(docs, files)
         config_path = work_dir / "mkdocs.yml"
-        config_path.write_text(yaml.safe_dump(_config(project, school, pages, docs, work_dir / "site"), sort_keys=False),
-                               encoding="utf-8")
+        config = _config(project, school, pages, docs, work_dir / "site")
+        if site_url:
+            config["site_url"] = f"{site_url.rstrip('/')}/{school.slug}/"
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         _run_mkdocs(config_path, school)
         return _swap_in(work_dir / "site", out / school.slug)
 

@@ -106,17 +106,17 @@ def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> 
         contact.append(f"{md_text(s.people.headteacher.title or 'Headteacher')}: {md_text(s.people.headteacher.name)}")
     if contact:
         lines += ["  \n".join(contact), ""]
-    lines += ["## Policies", "", "| Policy | Version | Approved | Next review | Status |", "| --- | --- | --- | --- | --- |"]
+    lines += ["## Policies", "", "| Policy | Status | Version | Approved | Next review |", "| --- | --- | --- | --- | --- |"]
     for state in policies:
         link = f"[{md_text(state.title)}]({state.policy_id}/index.md)"
         release = state.current
         status = review_status(list(state.releases), today)
         if release is None:
-            lines.append(f"| {link} | none yet | not yet approved | — | No approved version yet |")
+            lines.append(f"| {link} | No approved version yet | none yet | not yet approved | — |")
         else:
             flag = "**Overdue for review**" if status.overdue else ("Review due soon" if status.due_soon else "Current")
-            lines.append(f"| {link} | {md_text(release.label)} | {format_date(release.approved_on)} by {md_text(release.approved_by)} "
-                         f"| {format_date(release.next_review)} | {flag} |")
+            lines.append(f"| {link} | {flag} | {md_text(release.label)} | {format_date(release.approved_on)} by "
+                         f"{md_text(release.approved_by)} | {format_date(release.next_review)} |")
     lines += ["", "Staff and visitors can search every policy with the search box at the top of each page.",
               "", "Agreements to read and sign are on the [agreements page](agreements.md).", ""]
     return "\n".join(lines)
