@@ -127,9 +127,9 @@ def word_diff(old: str, new: str) -> list[tuple[int, str]]:
     tokens: dict[str, str] = {}
     encoded_old, encoded_new = _encode(old, tokens), _encode(new, tokens)
     diffs = engine.diff_main(encoded_old, encoded_new, False)
+    engine.diff_cleanupSemantic(diffs)  # in word space, so no edit can split a word
     decoding = {v: k for k, v in tokens.items()}
     words = [(op, "".join(decoding[ch] for ch in text)) for op, text in diffs]
-    engine.diff_cleanupSemantic(words)
     return [(op, text) for op, text in words if text]
 
 

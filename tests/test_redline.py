@@ -38,6 +38,11 @@ def test_a_moved_clause_is_one_move_not_a_delete_and_insert():
     assert [(c.id, c.kind) for c in changes if c.kind != "renumbered"] == [("b", "moved")]
 
 
+def test_word_diff_never_splits_a_word_even_when_the_words_share_letters():
+    ops = word_diff("Keeping Children Safe in Education 2020", "Keeping Children Safe in Education 2021")
+    assert ops == [(0, "Keeping Children Safe in Education "), (-1, "2020"), (1, "2021")]
+
+
 def test_word_diff_keeps_whole_words():
     ops = word_diff("Staff must not share passwords with pupils.", "Staff must never share passwords with anyone.")
     assert (-1, "not") in ops and (1, "never") in ops
