@@ -214,17 +214,21 @@ def verify(ctx: click.Context) -> None:
 @click.option("--today", "today_text", metavar="DATE", help="Judge review dates as of this date (default: today).")
 @click.option("--within", default=60, show_default=True, help="Flag reviews due within this many days.")
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), help="Also write the review dates as an iCalendar file.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the table as a CSV file.")
 @click.pass_context
 @reports_errors
-def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None) -> None:
+def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, csv_path: Path | None) -> None:
     """Review dashboard: every school and policy, its version and when it is due."""
-    from .dashboard import review_rows, review_table, write_ics
+    from .dashboard import review_rows, review_table, write_csv, write_ics
 
     rows = review_rows(project_root(ctx), parse_date(today_text, "--today") or dt.date.today(), within)
     console.print(review_table(rows))
     if ics:
         write_ics(rows, ics)
         console.print(f"wrote {ics}")
+    if csv_path:
+        write_csv(rows, csv_path)
+        console.print(f"wrote {csv_path}")
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,22 @@ def review_table(rows: list[ReviewRow]) -> Table:
         cells = (row.school, row.policy, row.version, row.approved, format_date(row.next_review) if row.next_review else "—")
         table.add_row(*(Text(cell) for cell in cells), Text(row.state, style=style))
     return table
+
+
+def write_csv(rows: list[ReviewRow], path: Path) -> None:
+    """The dashboard for a spreadsheet; no cell can start a formula (a school name from YAML is not trusted)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["School", "Policy", "Version", "Approved", "Next review", "Status"])
+        for row in rows:
+            cells = [row.school, row.policy, row.version, row.approved,
+                     row.next_review.isoformat() if row.next_review else "", row.state]
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Excel and LibreOffice run a cell starting with = + - @ (or a tab/CR) as a formula: make it text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def write_ics(rows: list[ReviewRow], path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import signal
 import subprocess
@@ -152,3 +153,14 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(project: Path):
         env = {"POLICY_SITE_CACHE": str(project / f".cache-{out}")}
         assert run_cli("build", "--draft", "--today", BUILD_DATE, "--out", out, cwd=project, env=env).code == 0
     assert tree_hash_visible(project / "one") == tree_hash_visible(project / "two")
+
+
+def test_csv_written_for_spreadsheets_cannot_carry_formulas(project: Path, tmp_path: Path):
+    assert run_cli("new-school", "formula-school", "--name", "=HYPERLINK(\"http://evil\",\"x\")", cwd=project).code == 0
+    out = tmp_path / "status.csv"
+    assert run_cli("status", "--csv", str(out), cwd=project).code == 0
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][0] == "School"
+    names = [row[0] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in names
+    assert not any(cell[:1] in "=+-@" for row in rows[1:] for cell in row if cell)
