@@ -15,8 +15,8 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from .errors import PolicyError, PolicyErrors
 
-err = Console(stderr=True, highlight=False)
-console = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+console = Console(highlight=False, soft_wrap=True)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -207,7 +207,7 @@ def _ref_function(numbers: dict[str, str]):
         if clause_id not in numbers:
             raise PolicyError(f"ref(\"{clause_id}\") points to a clause that is not in this school's policy",
                               hint=_suggest(clause_id, numbers, "clauses in this policy")
-                              + "; guard the sentence with {% if has(\"" + clause_id + "\") %} if the clause is optional")
+                              + " If the clause is optional, guard the sentence with {% if has(\"" + clause_id + "\") %}")
         number = numbers[clause_id]
         label = number.replace("Appendix", "appendix") if number.startswith("Appendix") else f"section {number}"
         return Markup(f"[{label}](#{clause_id})")
@@ -226,7 +226,7 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
             if isinstance(added, str):
                 if added not in library_ids:
                     raise PolicyError(f"the clause '{source.id}' has no item '{added}'", school.path, where("items", source.id, "add", index),
-                                      hint=_suggest(added, library_ids, "items") + "; to add your own, give 'id' and 'text'")
+                                      hint=_suggest(added, library_ids, "items") + " To add an item of your own, give 'id' and 'text'.")
                 chosen.add(added)
             else:
                 own.append(added)
@@ -268,7 +268,7 @@ def _check_unused_overrides(project: Project, school: SchoolSource) -> None:
         if clause_id not in project.clauses and clause_id not in added:
             raise PolicyError(f"this override matches no shared clause and is not added by school.yml", source.path,
                               hint=_suggest(clause_id, project.clauses, "shared clauses")
-                              + f"; or add it under policies: <policy>: add: in {school.path}")
+                              + f" To add a clause of the school's own, list it under policies: <policy>: add: in {school.path}")
 
 
 def _optional_ids(entries: list[OutlineEntry]) -> set[str]:
@@ -281,7 +281,7 @@ def _all_ids(entries: list[OutlineEntry]) -> set[str]:
 
 def _suggest(name: str, choices: Any, what: str) -> str:
     near = difflib.get_close_matches(name, list(choices), n=1)
-    return f"did you mean '{near[0]}'?" if near else f"see the {what}"
+    return f"did you mean '{near[0]}'?" if near else f"check the name against the {what}."
 
 
 def _tidy(text: str) -> str:
