@@ -119,9 +119,9 @@ def fit_to_one_page(sheets: list[Sheet], document: Document, school: School, rel
     for sheet in sheets:
         key = (sheet.title, sheet.person is None)
         if key not in chosen:
-            levels = [level for level in range(FIT_LEVELS)
-                      if page_count(pack_html(document, school, releases, [replace(sheet, fit=level)], register=False), cache) == 1]
-            chosen[key] = levels[0] if levels else FIT_LEVELS - 1
+            fits = (level for level in range(FIT_LEVELS)
+                    if page_count(pack_html(document, school, releases, [replace(sheet, fit=level)], register=False), cache) == 1)
+            chosen[key] = next(fits, FIT_LEVELS - 1)  # the first level that fits; the tightest if none does
     return [replace(sheet, fit=chosen[sheet.title, sheet.person is None]) for sheet in sheets]
 
 

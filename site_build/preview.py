@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -13,11 +14,16 @@ from .errors import PolicyError, PolicyErrors
 from .publish import BuildOptions, build
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(root: Path, slug: str, port: int, draft: bool, log: Callable[[str], None]) -> None:
     """Serve on localhost; a save that breaks the build is reported and the last good site stays up.
 
     The preview leaves out the PDFs (laying them out takes seconds); `build` makes them.
     """
+    signal.signal(signal.SIGTERM, _stop)  # so a terminated preview still removes its temporary folder
     with tempfile.TemporaryDirectory(prefix="policy-site-preview-") as temp:
         out = Path(temp)
         options = BuildOptions(out=out, today=dt.date.today(), draft=draft, cache=out / ".cache", pdfs=False)

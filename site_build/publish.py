@@ -96,7 +96,8 @@ def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, 
         return BuildReport([], [], _write_index(root, all_slugs, options))
     slugs = _chosen(all_slugs, schools, options.shard, root)
     stamps = _Stamps(root, options)
-    todo = [slug for slug in slugs if options.force or not stamps.fresh(slug)]
+    hashes = {slug: stamps.school_hash(slug) for slug in slugs}  # before reading: a save during the build is seen next time
+    todo = [slug for slug in slugs if options.force or not stamps.fresh(slug, hashes[slug])]
     skipped = [slug for slug in slugs if slug not in todo]
     for slug in skipped:
         on_school(slug)
@@ -104,7 +105,7 @@ def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, 
         project = load_project(root, todo)
         states = policy_states(project)
         for slug, entry in _build_all(project, states, options, on_school):
-            stamps.write(slug, entry)
+            stamps.write(slug, entry, hashes[slug])
     index = None
     if not schools and options.shard is None:
         index = _write_index(root, all_slugs, options) if todo or not (options.out / "index.html").exists() else None
@@ -174,7 +175,7 @@ def _write_index(root: Path, slugs: list[str], options: BuildOptions) -> Path:
         project = load_project(root, missing)
         states = policy_states(project)
         for slug in missing:
-            stamps.write(slug, index_entry(slug, project.schools[slug].school.name, states[slug], options.today), built=False)
+            stamps.write(slug, index_entry(slug, project.schools[slug].school.name, states[slug], options.today), "")
     return write_trust_index(options.out, [stamps.entry(slug) for slug in slugs])  # type: ignore[misc]
 
 
@@ -195,18 +196,18 @@ class _Stamps:
                  for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")]
         return _hash_paths(paths, self.root, extra=self.shared)
 
-    def fresh(self, slug: str) -> bool:
+    def fresh(self, slug: str, inputs_hash: str) -> bool:
         stamp = self._read(slug)
-        return bool(stamp) and stamp.get("hash") == self.school_hash(slug) and (self.options.out / slug / "index.html").is_file()
+        return bool(stamp) and stamp.get("hash") == inputs_hash and (self.options.out / slug / "index.html").is_file()
 
     def entry(self, slug: str) -> IndexEntry | None:
         stamp = self._read(slug)
         return IndexEntry(**stamp["entry"]) if stamp else None
 
-    def write(self, slug: str, entry: IndexEntry, built: bool = True) -> None:
-        """Record a school's index line; `built` says its site is now up to date with its inputs."""
+    def write(self, slug: str, entry: IndexEntry, inputs_hash: str) -> None:
+        """Record a school's index line and the hash of the inputs its site was built from ("" if not built)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {"hash": self.school_hash(slug) if built else "", "entry": asdict(entry)}
+        data = {"hash": inputs_hash, "entry": asdict(entry)}
         temp = self.folder / f".{slug}.{os.getpid()}.tmp"
         temp.write_text(json.dumps(data), encoding="utf-8")
         temp.replace(self.folder / f"{slug}.json")
