@@ -16,20 +16,6 @@ def clause_markdown(clause: Clause, base_level: int = 2) -> str:
     return f"{heading}\n\n{clause.text}" if clause.text else heading
 
 
-def contents_markdown(document: Document, max_level: int = 2, link_prefix: str = "") -> str:
-    """A contents list of the numbered headings (top two levels by default)."""
-    lines = []
-    for clause in document.clauses:
-        if clause.level <= max_level:
-            indent = "    " * (clause.level - 1)
-            lines.append(f"{indent}- [{_escape_link_text(clause.heading)}]({link_prefix}#{clause.id})")
-    return "\n".join(lines)
-
-
 def _escape_heading(text: str) -> str:
     # A heading that ends in '#' characters would lose them; '{' could open an attribute list.
     return text.replace("{", "\\{").rstrip("#")
-
-
-def _escape_link_text(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]")

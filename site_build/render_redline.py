@@ -9,7 +9,6 @@ from rich.text import Text
 
 from .diff import Change, summary_counts
 
-VERB = {"changed": "changed", "added": "added", "removed": "removed", "moved": "moved", "renumbered": "renumbered"}
 
 
 def summary_lines(changes: list[Change]) -> list[str]:
