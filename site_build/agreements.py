@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from .document import Agreement, Clause, Document
 from .errors import PolicyError
+from .files import write_atomically
 from .render_pdf import NO_CACHE, TEMPLATES, PdfCache, html_to_pdf, markdown_html, page_count
 from .roster import Person
 from .schema import School
@@ -136,16 +137,10 @@ def blank_agreement_pdfs(document: Document, school: School, releases: list[Rele
     return pdfs
 
 
-def write_pdf(path: Path, data: bytes) -> None:
-    """Write via a temporary file so a failed run never leaves half a pack."""
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_bytes(data)
-    temp.replace(path)
-
-
 def build_pack(root: Path, slug: str, policy_id: str | None, role: str | None, roster: Path | None,
                output: Path) -> tuple[int, str]:
     """Make the PDF pack; returns (sheet count, roster encoding note)."""
+    from .compose import outline_for
     from .load import load_project
     from .releases import read_releases
     from .roster import decode_roster, parse_roster
@@ -154,9 +149,8 @@ def build_pack(root: Path, slug: str, policy_id: str | None, role: str | None, r
         raise PolicyError("the pack is a PDF: give an output name ending in .pdf", output)
     project = load_project(root, [slug])
     school = project.schools[slug].school
-    policy_id = policy_id or next(iter(school.policies), None)
-    if policy_id not in school.policies:
-        raise PolicyError(f"{school.name} has no policy '{policy_id}'", hint=f"its policies: {', '.join(school.policies)}")
+    policy_id = policy_id or next(iter(school.policies), "")
+    outline_for(project, project.schools[slug], policy_id)  # says so if the school has no such policy
     releases = read_releases(root, slug, policy_id)
     if not releases:
         raise PolicyError(f"{school.name} has no approved version of '{policy_id}' to sign",
@@ -173,5 +167,5 @@ def build_pack(root: Path, slug: str, policy_id: str | None, role: str | None, r
     document = releases[-1].document
     sheets = fit_to_one_page(plan_sheets(document, school, people, role), document, school, releases)
     html = pack_html(document, school, releases, sheets, register=people is not None)
-    write_pdf(output, html_to_pdf(html))
+    write_atomically(output, html_to_pdf(html))
     return len(sheets), note

@@ -17,12 +17,10 @@ def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, 
     """Compose the draft and write it as a release, refusing anything that would rewrite history."""
     project = load_project(root, [slug])
     school = project.schools[slug]
-    if policy_id not in school.school.policies:
-        raise PolicyError(f"{school.school.name} has no policy '{policy_id}'", school.path,
-                          hint=f"its policies: {', '.join(school.school.policies) or 'none'}")
+    outline = outline_for(project, school, policy_id)
     if not note.strip():
         raise PolicyError("--note must say what changed (it goes in the change log)")
-    draft = compose_policy(school, outline_for(project, school, policy_id), project.clauses)
+    draft = compose_policy(school, outline, project.clauses)
     settings = school.school.policies[policy_id]
     approver = by or settings.approver or school.school.governance.body
     with approval_lock(root, slug, policy_id):

@@ -46,7 +46,10 @@ def compose_all(project: Project) -> dict[tuple[str, str], Document]:
 
 
 def outline_for(project: Project, school: SchoolSource, policy_id: str) -> OutlineSource:
-    """The outline a school's `policies:` entry names, or an error at that line."""
+    """The outline of one of the school's policies; an error if the school has no such policy or outline."""
+    if policy_id not in school.school.policies:
+        raise PolicyError(f"{school.school.name} has no policy '{policy_id}'", school.path,
+                          hint=f"its policies: {', '.join(school.school.policies) or 'none'}")
     if policy_id not in project.outlines:
         raise PolicyError(f"there is no policy outline '{policy_id}'", school.path, line_of(school.lines, ("policies", policy_id)),
                           hint=_suggest(policy_id, project.outlines, "policy outlines in policies_src/"))
@@ -133,19 +136,7 @@ class _Picker:
         return chosen
 
     def _line(self, entry: OutlineEntry) -> int | None:
-        for path, line in self.outline.lines.items():
-            if path and path[-1] == "clause" and _value(self.outline.outline, path) == entry.clause:
-                return line
-        return None
-
-
-def _value(outline: Any, path: tuple) -> Any:
-    node: Any = outline
-    for part in path:
-        node = node[part] if isinstance(part, int) else getattr(node, part, None)
-        if node is None:
-            return None
-    return node
+        return self.outline.clause_lines.get(entry.clause)
 
 
 def _place(addition: ClauseAddition, sections: list[_Node], appendices: list[_Node], school: SchoolSource,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ class OutlineSource:
     id: str
     path: Path
     outline: Outline
-    lines: Lines
+    clause_lines: Mapping[str, int]  # where each clause of the outline is placed, for errors
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,10 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
     if only:
         missing = [s for s in only if s not in slugs]
         for slug in missing:
-            errors.add(PolicyError(f"there is no school '{slug}'", f"schools/{slug}/school.yml",
-                                   hint=f"known schools: {', '.join(slugs) or 'none yet'}; `policy-site new-school {slug}` makes one"))
+            near = difflib.get_close_matches(slug, slugs, n=1)
+            hint = (f"did you mean '{near[0]}'?" if near else f"known schools: {', '.join(slugs) or 'none yet'}.") \
+                + f" To start a new school: policy-site new-school {slug}"
+            errors.add(PolicyError(f"there is no school '{slug}'", f"schools/{slug}/school.yml", hint=hint))
         slugs = [s for s in slugs if s in only]
     schools = {}
     for slug in slugs:
@@ -149,15 +152,15 @@ def load_outline(path: Path, root: Path) -> OutlineSource:
     shown = path.relative_to(root)
     data, lines = parse_yaml(read_text(path), shown)
     outline = validate(Outline, data, lines, shown)
-    seen: set[str] = set()
+    clause_lines: dict[str, int] = {}
     for key, line in sorted(lines.items(), key=lambda item: item[1]):
-        if key and key[-1] == "clause":
+        if key and key[-1] == "clause" and key[0] != "agreements":
             clause_id = _value_at(data, key)
-            if clause_id in seen and key[0] != "agreements":
+            if clause_id in clause_lines:
                 raise PolicyError(f"the clause '{clause_id}' appears twice in this outline", shown, line,
                                   hint="each clause has one place in a policy; remove one of them")
-            seen.add(clause_id)
-    return OutlineSource(_checked_id(path), shown, outline, lines)
+            clause_lines[clause_id] = line
+    return OutlineSource(_checked_id(path), shown, outline, MappingProxyType(clause_lines))
 
 
 def _value_at(data: object, path: tuple) -> object:

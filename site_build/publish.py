@@ -19,6 +19,7 @@ from typing import Callable
 from . import __version__
 from .agreements import blank_agreement_pdfs
 from .compose import compose_all
+from .files import write_atomically
 from .errors import ErrorCollector, PolicyError, PolicyErrors
 from .load import Project, load_project, school_slugs
 from .releases import read_releases
@@ -206,11 +207,8 @@ class _Stamps:
 
     def write(self, slug: str, entry: IndexEntry, inputs_hash: str) -> None:
         """Record a school's index line and the hash of the inputs its site was built from ("" if not built)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         data = {"hash": inputs_hash, "entry": asdict(entry)}
-        temp = self.folder / f".{slug}.{os.getpid()}.tmp"
-        temp.write_text(json.dumps(data), encoding="utf-8")
-        temp.replace(self.folder / f"{slug}.json")
+        write_atomically(self.folder / f"{slug}.json", json.dumps(data).encode("utf-8"))
 
     def _read(self, slug: str) -> dict | None:
         try:

@@ -12,6 +12,7 @@ from .compose import compose_policy, outline_for
 from .diff import compare_documents
 from .document import Document
 from .errors import PolicyError
+from .files import write_atomically
 from .load import SchoolSource, load_project
 from .releases import read_releases
 from .render_docx import redline_docx
@@ -33,7 +34,7 @@ def redline(root: Path, slug: str, policy_id: str, from_version: str | None, to_
             data = html_to_pdf(redline_html(changes, heading, subtitle))
         else:
             data = redline_docx(changes, heading, subtitle, _build_time())
-        _write_atomically(output, data)
+        write_atomically(output, data)
         console.print(f"wrote {output}")
         return
     if fmt == "json":
@@ -47,19 +48,10 @@ def redline(root: Path, slug: str, policy_id: str, from_version: str | None, to_
             console.print(block)
         return
     if output:
-        _write_atomically(output, text.encode("utf-8"))
+        write_atomically(output, text.encode("utf-8"))
         console.print(f"wrote {output}")
     else:
         console.out(text, highlight=False)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    try:
-        temp.write_bytes(data)
-    except OSError as exc:
-        raise PolicyError(f"cannot write the redline: {exc.strerror}", path) from None
-    temp.replace(path)
 
 
 def _build_time() -> dt.datetime:
@@ -74,9 +66,6 @@ def pick_documents(root: Path, slug: str, policy_id: str, from_version: str | No
     schools = [slug] + ([against] if against and against != "model" else [])
     project = load_project(root, schools)
     school = project.schools[slug]
-    if policy_id not in school.school.policies:
-        raise PolicyError(f"{school.school.name} has no policy '{policy_id}'", school.path,
-                          hint=f"its policies: {', '.join(school.school.policies) or 'none'}")
     outline = outline_for(project, school, policy_id)
     draft = compose_policy(school, outline, project.clauses)
     releases = read_releases(root, slug, policy_id)

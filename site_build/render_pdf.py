@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from pathlib import Path
 
 import markdown
@@ -12,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from .document import Document
+from .files import write_atomically
 from .schema import School
 from .versions import Release, format_date
 
@@ -60,10 +60,7 @@ class PdfCache:
         if path.is_file():
             return path.read_bytes()
         data = make()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(data)
-        temp.replace(path)
+        write_atomically(path, data)
         return data
 
 

@@ -46,7 +46,8 @@ def new_school(root: Path, slug: str, name: str | None, phase: str) -> Path:
                           hint="use lower-case letters, digits and single hyphens, e.g. 'st-marys-primary'")
     folder = root / "schools" / slug
     if folder.exists():
-        raise PolicyError("this school already exists", folder / "school.yml", hint="choose another slug, or edit that file")
+        raise PolicyError("this school already exists", (folder / "school.yml").relative_to(root),
+                          hint="choose another slug, or edit that file")
     display = name or slug.replace("-", " ").title()
     folder.mkdir(parents=True)
     path = folder / "school.yml"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
 
+from .files import write_atomically
 from .site_pages import PolicyState
 from .versions import format_date, review_status
 
@@ -66,9 +65,5 @@ def write_trust_index(out: Path, entries: list[IndexEntry]) -> Path:
     """Write site/index.html atomically (autoescaped: names from YAML are shown as text)."""
     html = Environment(autoescape=select_autoescape(default=True)).from_string(PAGE).render(
         schools=sorted(entries, key=lambda e: e.name.lower()))
-    out.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=out, prefix=".index-", suffix=".html")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(html)
-    os.replace(temp, out / "index.html")
+    write_atomically(out / "index.html", html.encode("utf-8"))
     return out / "index.html"
