@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Mapping
 
 from markupsafe import Markup
@@ -14,7 +15,7 @@ from markupsafe import Markup
 from .document import Agreement, Clause, Document
 from .errors import ErrorCollector, PolicyError
 from .load import ClauseSource, OutlineSource, Project, SchoolSource
-from .safety import check_links, check_source
+from .safety import check_composed, check_source, plain_data
 from .schema import ClauseAddition, ItemAddition, OutlineEntry, PolicySettings
 from .templating import evaluate, render
 from .yaml_source import line_of
@@ -63,8 +64,8 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
     review_cycle = settings.review_cycle or outline.outline.review_cycle
     title = settings.title or outline.outline.title
     context: dict[str, Any] = {
-        "school": school.school,
-        "policy": {"id": outline.id, "title": title, "review_cycle": review_cycle},
+        "school": plain_data(school.school.model_dump()),
+        "policy": plain_data({"id": outline.id, "title": title, "review_cycle": review_cycle}),
     }
     _check_variables(settings, library, school, where)
     sources = {**library, **school.overrides}
@@ -89,14 +90,16 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
     clauses = []
     for node, number, level in _walk_numbered(sections, appendices):
         source = node.source
-        clause_context = {**context, "vars": {**source.meta.defaults, **settings.variables}}
+        clause_context = {**context, "vars": plain_data({**source.meta.defaults, **settings.variables})}
         items = _items(source, settings, school, where, clause_context)
         clause_context["items"] = items
         clause_context["item_list"] = lambda items=items, numbered=source.meta.numbered: Markup(_markdown_list(items, numbered))
+        check_source(source.meta.title, source.path, source.line("title"))
         check_source(source.body, source.path, source.body_line)
-        title_text = render(source.meta.title, clause_context, source.path).strip()
+        title_text = render(source.meta.title, clause_context, source.path, source.line("title") or 1).strip()
+        check_composed(title_text, source.path, source.line("title"))
         text = render(source.body, clause_context, source.path, source.body_line).strip()
-        check_links(text, source.path)
+        check_composed(text, source.path, source.body_line)
         titles[source.id] = title_text
         clauses.append(Clause(source.id, number, title_text, _tidy(text), level, node.origin))
     agreements = tuple(Agreement(a.clause, tuple(a.roles), a.age_group) for a in outline.outline.agreements if a.clause in numbers)
@@ -221,7 +224,8 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
                 chosen.add(added)
             else:
                 own.append(added)
-    selected = [(item.id, item.text, source.path) for item in source.meta.items if item.id in chosen]
+    selected = [(item.id, item.text, source.path, source.line("items", index, "text"))
+                for index, item in enumerate(source.meta.items) if item.id in chosen]
     for added in own:
         ids = [entry[0] for entry in selected]
         anchor = added.after or added.before
@@ -232,13 +236,21 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
             raise PolicyError(f"cannot place item '{added.id}': '{anchor}' is not in the list", school.path, where("items", source.id),
                               hint=_suggest(anchor, ids, "items"))
         position = len(selected) if not anchor else ids.index(anchor) + (1 if added.after else 0)
-        selected.insert(position, (added.id, added.text, school.path))
+        selected.insert(position, (added.id, added.text, school.path, where("items", source.id, "add")))
     for dropped in changes.drop if changes else []:
         if dropped not in [entry[0] for entry in selected]:
             raise PolicyError(f"cannot drop item '{dropped}' from '{source.id}': no such item", school.path,
                               where("items", source.id, "drop"), hint=_suggest(dropped, library_ids, "items"))
         selected = [entry for entry in selected if entry[0] != dropped]
-    return [render(text, context, file).strip() for _, text, file in selected]
+    return [_render_item(text, context, file, line) for _, text, file, line in selected]
+
+
+def _render_item(text: str, context: dict[str, Any], file: Path, line: int | None) -> str:
+    """A list item is checked like a clause body, before and after its template runs."""
+    check_source(text, file, line)
+    rendered = render(text, context, file, line or 1).strip()
+    check_composed(rendered, file, line)
+    return rendered
 
 
 def _markdown_list(items: list[str], numbered: bool) -> str:

@@ -28,6 +28,10 @@ class ClauseSource:
     body: str
     body_line: int
     origin: str  # "library" or "override"
+    lines: Lines = field(default_factory=dict)  # front matter key path -> line, for errors
+
+    def line(self, *path: object) -> int | None:
+        return line_of(self.lines, path) if self.lines else None
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def load_clause(path: Path, origin: str, root: Path) -> ClauseSource:
     if duplicate:
         raise PolicyError(f"the item id '{duplicate}' is used twice", shown, hint="give each item its own id")
     body_line = match.group(0).count("\n") + 1
-    return ClauseSource(clause_id, shown, meta, text[match.end():], body_line, origin)
+    return ClauseSource(clause_id, shown, meta, text[match.end():], body_line, origin, MappingProxyType(lines))
 
 
 def load_outline(path: Path, root: Path) -> OutlineSource:

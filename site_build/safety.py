@@ -1,36 +1,91 @@
-"""Rules that keep clause Markdown safe and well-formed before it reaches HTML."""
+"""Rules that keep clause Markdown safe and well-formed before it reaches HTML.
+
+Clause text is Markdown written by people; values from YAML are data. So values are escaped to
+literal Markdown before they are composed, and the text is checked both as written (source) and as
+composed (after the template ran), so a template cannot assemble what the source may not contain.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
 
 from .errors import PolicyError
 
 RAW_HTML = re.compile(r"<[A-Za-z!/?]")
 HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+ATTRIBUTE_LIST = re.compile(r"(?<!\\)\{:?[ \t]*(?:[#.][\w-]|[\w-]+[ \t]*=)")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 REFERENCE_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S*?)>?(\s|$)", re.MULTILINE)
-AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]|#])")
+_LINE_START = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
 
 
-def check_source(text: str, file: Path | str, first_line: int) -> None:
-    """Refuse raw HTML and Markdown headings in clause text (the engine writes the headings)."""
+def literal_markdown(value: str) -> str:
+    """A value from YAML as Markdown that shows exactly its text: no markup, link, HTML or attribute."""
+    text = CONTROL.sub("", str(value)).replace("\r", " ").replace("\n", " ")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m.group(0) + "\\" if m.group(2)[0].isdigit() else m.group(1) + "\\" + m.group(2), text)
+
+
+def plain_data(value: Any) -> Any:
+    """YAML-loaded data as templates may see it: dicts, lists, numbers and literal-Markdown strings."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return literal_markdown(value)
+    if isinstance(value, dict):
+        return {str(k): plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_data(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    raise TypeError(f"templates get plain data only, not {type(value).__name__}")
+
+
+def check_source(text: str, file: Path | str, first_line: int | None) -> None:
+    """Refuse raw HTML, headings, attribute lists and control characters in clause text as written."""
     for offset, line in enumerate(text.split("\n")):
-        if RAW_HTML.search(line):
-            raise PolicyError("raw HTML is not allowed in clause text", file, first_line + offset,
-                              hint="use Markdown instead (e.g. **bold**, [link](https://...)); to show '<' write &lt;")
-        if HEADING.match(line):
-            raise PolicyError("clause text must not contain Markdown headings", file, first_line + offset,
-                              hint="the engine numbers and titles each clause; use a **bold lead-in** for sub-parts")
+        _check_line(line, file, first_line + offset if first_line else None)
 
 
-def check_links(text: str, file: Path | str) -> None:
-    """Only web, email and phone links (and in-page anchors) may appear in composed text."""
-    targets = INLINE_LINK.findall(text) + [m[0] for m in REFERENCE_LINK.findall(text)] + AUTOLINK.findall(text)
+def check_composed(text: str, file: Path | str, line: int | None) -> None:
+    """The same rules, and safe links only, for text after its template ran (the line is the clause's)."""
+    for part in text.split("\n"):
+        _check_line(part, file, line, composed=True)
+    check_links(text, file, line)
+
+
+def _check_line(line: str, file: Path | str, number: int | None, composed: bool = False) -> None:
+    made = " (made by the template)" if composed else ""
+    if RAW_HTML.search(line):
+        raise PolicyError(f"raw HTML is not allowed in clause text{made}", file, number,
+                          hint="use Markdown instead (e.g. **bold**, [link](https://...)); to show '<' write &lt;")
+    if HEADING.match(line):
+        raise PolicyError(f"clause text must not contain Markdown headings{made}", file, number,
+                          hint="the engine numbers and titles each clause; use a **bold lead-in** for sub-parts")
+    if ATTRIBUTE_LIST.search(line):
+        raise PolicyError(f"attribute lists such as {{: ... }} are not allowed in clause text{made}", file, number,
+                          hint="the site's look comes from the theme; to show a brace write \\{")
+    if CONTROL.search(line):
+        raise PolicyError(f"clause text contains an invisible control character{made}", file, number,
+                          hint="retype the line; control characters can hide a link's real target")
+
+
+def check_links(text: str, file: Path | str, line: int | None = None) -> None:
+    """Only web, email and phone links (and in-page or relative ones) may appear in composed text."""
+    targets = INLINE_LINK.findall(text) + [m[0] for m in REFERENCE_LINK.findall(text)]
     for target in targets:
-        scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+        decoded = html.unescape(target.replace("\\", "")).strip("\x00\x20\t")
+        scheme = SCHEME.match(decoded)
         if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-            raise PolicyError(f"the link '{target[:60]}' uses '{scheme.group(1)}:', which is not allowed", file,
+            raise PolicyError(f"the link '{target[:60]}' uses '{scheme.group(1)}:', which is not allowed", file, line,
                               hint="links may start with https://, http://, mailto: or tel:")

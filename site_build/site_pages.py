@@ -11,6 +11,7 @@ from .load import SchoolSource
 from .diff import compare_documents
 from .render_markdown import document_markdown
 from .render_redline import redline_fragment
+from .safety import literal_markdown
 from .versions import Release, change_log, format_date, review_status
 
 
@@ -42,12 +43,6 @@ class PolicyState:
 class SitePages:
     pages: dict[str, str]
     nav: list
-
-
-def md_text(value: object) -> str:
-    """Plain text from YAML or a release, made safe to place in Markdown."""
-    return str(value).replace("\\", "\\\\").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_") \
-        .replace("[", "\\[").replace("]", "\\]").replace("|", "\\|").replace("\n", " ")
 
 
 def pdf_name(policy_id: str, draft: bool = False) -> str:
@@ -95,28 +90,28 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
 
 def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> str:
     s = school.school
-    lines = [f"# {md_text(s.name)}", ""]
+    lines = [f"# {literal_markdown(s.name)}", ""]
     if s.motto:
-        lines += [f"*{md_text(s.motto)}*", ""]
-    contact = [md_text(line) for line in s.address]
+        lines += [f"*{literal_markdown(s.motto)}*", ""]
+    contact = [literal_markdown(line) for line in s.address]
     for label, value in (("Telephone", s.telephone), ("Email", s.email), ("Website", s.website)):
         if value:
-            contact.append(f"{label}: {md_text(value)}")
+            contact.append(f"{label}: {literal_markdown(value)}")
     if s.people.headteacher:
-        contact.append(f"{md_text(s.people.headteacher.title or 'Headteacher')}: {md_text(s.people.headteacher.name)}")
+        contact.append(f"{literal_markdown(s.people.headteacher.title or 'Headteacher')}: {literal_markdown(s.people.headteacher.name)}")
     if contact:
         lines += ["  \n".join(contact), ""]
     lines += ["## Policies", "", "| Policy | Status | Version | Approved | Next review |", "| --- | --- | --- | --- | --- |"]
     for state in policies:
-        link = f"[{md_text(state.title)}]({state.policy_id}/index.md)"
+        link = f"[{literal_markdown(state.title)}]({state.policy_id}/index.md)"
         release = state.current
         status = review_status(list(state.releases), today)
         if release is None:
             lines.append(f"| {link} | No approved version yet | none yet | not yet approved | — |")
         else:
             flag = "**Overdue for review**" if status.overdue else ("Review due soon" if status.due_soon else "Current")
-            lines.append(f"| {link} | {flag} | {md_text(release.label)} | {format_date(release.approved_on)} by "
-                         f"{md_text(release.approved_by)} | {format_date(release.next_review)} |")
+            lines.append(f"| {link} | {flag} | {literal_markdown(release.label)} | {format_date(release.approved_on)} by "
+                         f"{literal_markdown(release.approved_by)} | {format_date(release.next_review)} |")
     lines += ["", "Staff and visitors can search every policy with the search box at the top of each page.",
               "", "Agreements to read and sign are on the [agreements page](agreements.md).", ""]
     return "\n".join(lines)
@@ -126,7 +121,7 @@ def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefi
     status = review_status(list(state.releases), today)
     kind = "danger" if status.overdue else "info"
     lines = [f'!!! {kind} "Version {release.label}"',
-             f"    Approved by {md_text(release.approved_by)} on {format_date(release.approved_on)}.",
+             f"    Approved by {literal_markdown(release.approved_by)} on {format_date(release.approved_on)}.",
              f"    Next review: {format_date(release.next_review)}."]
     if status.overdue:
         lines.append(f"    **This policy is overdue for review** (it was due on {format_date(release.next_review)}).")
@@ -139,9 +134,9 @@ def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefi
 
 def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: str | None, pdfs: bool) -> str:
     release = state.current
-    lines = [f"# {md_text(state.title)}", ""]
+    lines = [f"# {literal_markdown(state.title)}", ""]
     if written_by:
-        lines += [f"Written by {md_text(written_by)}.", ""]
+        lines += [f"Written by {literal_markdown(written_by)}.", ""]
     if release is None:
         lines += ['!!! warning "No approved version yet"',
                   "    This policy has not yet been approved by the governing body, so no version is published.",
@@ -153,28 +148,28 @@ def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: st
 
 def _archived_page(state: PolicyState, release: Release) -> str:
     current = state.current
-    lines = [NOT_IN_SEARCH, f"# {md_text(release.document.title)}: version {md_text(release.label)}", ""]
+    lines = [NOT_IN_SEARCH, f"# {literal_markdown(release.document.title)}: version {literal_markdown(release.label)}", ""]
     if current is not None and release.version != current.version:
         lines += ['!!! warning "Superseded version"',
                   f"    This version was approved on {format_date(release.approved_on)} and has been superseded by "
-                  f"[version {md_text(current.label)}](../index.md). It is kept here for reference.", ""]
+                  f"[version {literal_markdown(current.label)}](../index.md). It is kept here for reference.", ""]
     else:
         lines += ['!!! note "Current version"', "    This is the version now in force: see [the policy](../index.md).", ""]
-    lines += [f"Approved by {md_text(release.approved_by)} on {format_date(release.approved_on)}. "
-              f"Change: {md_text(release.note)}", ""]
+    lines += [f"Approved by {literal_markdown(release.approved_by)} on {format_date(release.approved_on)}. "
+              f"Change: {literal_markdown(release.note)}", ""]
     return "\n".join(lines) + "\n" + document_markdown(release.document)
 
 
 def _changes_page(state: PolicyState, draft: bool) -> str:
     """Redlines: each release against the one before it (newest first), and the draft when asked for."""
-    lines = [NOT_IN_SEARCH, f"# {md_text(state.title)}: what changed", "",
+    lines = [NOT_IN_SEARCH, f"# {literal_markdown(state.title)}: what changed", "",
              "Each approved version compared with the one before it, clause by clause: "
              "inserted words are underlined, deleted words are struck through.", ""]
     pairs = list(zip(state.releases, state.releases[1:]))[::-1]
     if draft and state.current:
         lines += _redline_section("draft", "The draft compared with the approved version", state.current.document, state.draft)
     for old, new in pairs:
-        lines += _redline_section(new.version, f"Version {md_text(new.label)} compared with {md_text(old.label)}",
+        lines += _redline_section(new.version, f"Version {literal_markdown(new.label)} compared with {literal_markdown(old.label)}",
                                   old.document, new.document)
     if not pairs and not (draft and state.current):
         lines.append("There is only one approved version, so there is nothing to compare yet.")
@@ -188,7 +183,7 @@ def _redline_section(anchor: str, heading: str, old: Document, new: Document) ->
 
 
 def _draft_page(state: PolicyState, pdfs: bool) -> str:
-    lines = [f"# {md_text(state.draft.title)}: draft", "",
+    lines = [f"# {literal_markdown(state.draft.title)}: draft", "",
              '!!! danger "Draft: not approved"',
              "    This is a draft for review. It has not been approved and is not in force.",
              f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})" if pdfs else "", ""]
@@ -196,13 +191,13 @@ def _draft_page(state: PolicyState, pdfs: bool) -> str:
 
 
 def _change_log_page(state: PolicyState) -> str:
-    lines = [f"# {md_text(state.title)}: change log", "",
+    lines = [f"# {literal_markdown(state.title)}: change log", "",
              "Each row is a version approved by the governing body. \"Where\" is worked out from the text itself.", "",
              "| Date | Where | Change | Approved by | Next review | Version |", "| --- | --- | --- | --- | --- | --- |"]
     for row in change_log(list(state.releases)):
         r = row.release
-        lines.append(f"| {format_date(r.approved_on)} | {md_text(row.where)} | {md_text(r.note)} | {md_text(r.approved_by)} "
-                     f"| {format_date(r.next_review)} | [{md_text(r.label)}](versions/{r.version}.md) |")
+        lines.append(f"| {format_date(r.approved_on)} | {literal_markdown(row.where)} | {literal_markdown(r.note)} | {literal_markdown(r.approved_by)} "
+                     f"| {format_date(r.next_review)} | [{literal_markdown(r.label)}](versions/{r.version}.md) |")
     return "\n".join(lines) + "\n"
 
 
@@ -217,7 +212,7 @@ def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: b
         elif draft:
             document, version, page = state.draft, "draft, not yet approved", f"{state.policy_id}/draft.md"
         else:
-            lines += [f"{md_text(state.title)} has no approved version yet, so it has no agreements to sign.", ""]
+            lines += [f"{literal_markdown(state.title)} has no approved version yet, so it has no agreements to sign.", ""]
             continue
         for agreement in document.agreements:
             clause = document.clause(agreement.clause_id)
@@ -225,10 +220,10 @@ def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: b
                 continue
             shown += 1
             download = f" [Download to print (PDF)]({agreement_pdf_path(clause.id)})" if state.current and pdfs else ""
-            lines += [f"## {md_text(clause.title)} {{#{clause.id}}}", "",
-                      f"For: {', '.join(agreement.roles)}. Part of the [{md_text(document.title)}]({page}#{clause.id}), "
-                      f"version {md_text(version)}.{download}", "", relink(clause.text, page), "",
+            lines += [f"## {literal_markdown(clause.title)} {{#{clause.id}}}", "",
+                      f"For: {', '.join(agreement.roles)}. Part of the [{literal_markdown(document.title)}]({page}#{clause.id}), "
+                      f"version {literal_markdown(version)}.{download}", "", relink(clause.text, page), "",
                       "Name: ______________________________  Signature: ______________________  Date: ____________", ""]
     if not shown:
-        lines.append(f"{md_text(school.school.name)} has no agreements to sign yet.")
+        lines.append(f"{literal_markdown(school.school.name)} has no agreements to sign yet.")
     return "\n".join(lines) + "\n"
