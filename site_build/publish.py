@@ -19,13 +19,13 @@ from typing import Callable
 from . import __version__
 from .agreements import blank_agreement_pdfs
 from .compose import compose_all
-from .files import write_atomically
+from .files import output_folder, write_atomically
 from .errors import ErrorCollector, PolicyError, PolicyErrors
 from .load import Project, load_project, school_slugs
-from .releases import read_releases
+from .releases import read_releases, release_manifest
 from .render_pdf import PdfCache, html_to_pdf, policy_html
 from .schema import School
-from .site import build_school_site, output_lock
+from .site import build_school_site
 from .site_pages import PolicyState, agreement_pdf_path, pdf_name, school_pages
 from .trust_index import IndexEntry, index_entry, write_trust_index
 
@@ -69,7 +69,7 @@ def policy_states(project: Project) -> dict[str, list[PolicyState]]:
 
 def school_downloads(school: School, states: list[PolicyState], draft: bool, cache: PdfCache) -> dict[str, bytes]:
     """The PDFs a school's site offers: each approved policy, its blank agreements, and drafts when asked."""
-    files = {}
+    files = {"releases.json": release_manifest(states)}  # the chains' heads, for `verify --site`
     for state in states:
         pid = state.policy_id
         if state.current:
@@ -87,7 +87,7 @@ def build(root: Path, schools: list[str] | None, options: BuildOptions,
     """Build the named schools' sites (all by default); a full build also writes the trust index."""
     # The build date stands in for "now" everywhere (sitemap dates, archives), so equal inputs give equal bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(dt.datetime.combine(options.today, dt.time(), dt.timezone.utc).timestamp())))
-    with output_lock(options.out):
+    with output_folder(options.out):
         return _build_locked(root, schools, options, on_school)
 
 

@@ -79,7 +79,7 @@ def page_count(html: str, cache: PdfCache = NO_CACHE) -> int:
 def _html(html: str):
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(PRINT_DIR), url_fetcher=_no_fetch)
+    return HTML(string=html, base_url=str(PRINT_DIR), url_fetcher=_fetcher())
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,6 +89,16 @@ def _stylesheet():
     return CSS(filename=str(PRINT_DIR / "print.css"))
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    """Print HTML never loads anything from outside: a link in clause text must not become a request."""
-    raise ValueError(f"external resource refused: {url[:80]}")
+@functools.lru_cache(maxsize=1)
+def _fetcher():
+    """Print HTML never loads anything: an image or link in clause text must not become a request or a file read.
+
+    WeasyPrint then prints an image's alt text instead, and the build goes on.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> object:
+            raise ValueError(f"policy-site loads no resources into a PDF: {url[:80]}")
+
+    return NoFetching()

@@ -8,14 +8,9 @@ folder and swapped in whole, so a failed build never leaves a half-written site.
 from __future__ import annotations
 
 import html
-import fcntl
 import logging
-import os
 import shutil
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import jinja2
 import jinja2.bccache
@@ -25,6 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from .errors import PolicyError
+from .files import mark, swap_in, work_folder
 from .load import Project, SchoolSource
 from .site_pages import SitePages
 
@@ -52,27 +48,10 @@ def build_school_site(project: Project, school: SchoolSource, pages: SitePages, 
                           hint="free some disk space or check permissions; the previous site is unchanged") from None
 
 
-@contextmanager
-def output_lock(out: Path) -> Iterator[None]:
-    """One build into a folder at a time (a lock on the folder itself); a killed build's leftovers are cleared."""
-    out.mkdir(parents=True, exist_ok=True)
-    folder = os.open(out, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PolicyError("another build is writing to this folder", out, hint="wait for it to finish") from None
-        for stale in [*out.glob(".build-*"), *out.glob(".old-*")]:
-            shutil.rmtree(stale, ignore_errors=True)
-        yield
-    finally:
-        os.close(folder)
-
-
 def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path,
            site_url: str | None) -> Path:
-    with tempfile.TemporaryDirectory(prefix=f".build-{school.slug}-", dir=out) as work:
-        work_dir = Path(work)
+    work_dir = work_folder(out, school.slug)
+    try:
         docs = work_dir / "docs"
         _write_pages(docs, pages.pages)
         _write_files(docs, files)
@@ -82,7 +61,11 @@ def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict
             config["site_url"] = f"{site_url.rstrip('/')}/{school.slug}/"
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         _run_mkdocs(config_path, school)
-        return _swap_in(work_dir / "site", out / school.slug)
+        mark(work_dir / "site")
+        swap_in(work_dir / "site", out / school.slug)
+        return out / school.slug
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 def _config(project: Project, school: SchoolSource, pages: SitePages, docs: Path, site_dir: Path) -> dict:
@@ -185,15 +168,3 @@ def _share_compiled_templates(theme) -> None:
         return env
 
     theme.get_env = get_env
-
-
-def _swap_in(built: Path, target: Path) -> Path:
-    """Replace `target` by `built` with two renames, so readers see the old or the new site, never half."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(built, target)
-    if old is not None:
-        shutil.rmtree(old)
-    return target

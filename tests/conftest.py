@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,6 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLE_SCHOOLS = ["calverley-parkside-primary", "chellaston-infant", "the-coppice-primary", "tudhoe-moor-nursery"]
 BUILD_DATE = "2026-11-23"
 CONTENT = ["clauses", "policies_src", "schools", "overrides", "mkdocs.yml"]
@@ -35,9 +35,13 @@ class Result:
         return self.out + self.err
 
 
-def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> Result:
-    """Run the installed `policy-site` command as a user would."""
-    proc = subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300, memory_mb: int | None = None) -> Result:
+    """Run the installed `policy-site` command as a user would (with `memory_mb`, under that address-space limit)."""
+    def limit() -> None:
+        if memory_mb:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
+
+    proc = subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, preexec_fn=limit,
                           env={**os.environ, "COLUMNS": "200", "POLICY_SITE_CACHE": str(SHARED_CACHE), **(env or {})})
     return Result(proc.returncode, proc.stdout, proc.stderr)
 

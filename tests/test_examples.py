@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_SCHOOLS, SEEDS
+from conftest import EXAMPLE_SCHOOLS
 
 # Facts each seed states that the school's published policy (or home page) must carry.
 FACTS = {
@@ -37,7 +37,6 @@ ABSENT = {
     "the-coppice-primary": ["Facebook cheat sheet", "Use of printers"],
     "tudhoe-moor-nursery": ["Pupils", "Protection from cyber attacks", "agreement for pupils"],
 }
-SEED_FILES = {slug: f"{slug}.txt" for slug in EXAMPLE_SCHOOLS}
 
 
 class Page(HTMLParser):
@@ -76,11 +75,9 @@ def policy_page(site: Path, slug: str) -> str:
 
 @pytest.mark.parametrize("slug", EXAMPLE_SCHOOLS)
 def test_school_facts_from_the_seed_are_published(built_site: Path, slug: str):
-    seed = (SEEDS / SEED_FILES[slug]).read_text()
     published = policy_page(built_site, slug) + (built_site / slug / "index.html").read_text()
     published = published.replace("&#39;", "'").replace("&amp;", "&")
     for fact in FACTS[slug]:
-        assert fact.split()[-1] in seed, f"{fact!r} is not a fact of the seed"
         assert fact in published, f"{fact!r} missing from {slug}"
 
 
