@@ -186,28 +186,59 @@ def serve(ctx: click.Context, school: str, port: int, draft: bool) -> None:
 @click.option("--kind", type=click.Choice(["edition", "update", "correction"]), default="update", show_default=True,
               help="correction: a typo fix, no new signatures; update or edition: everyone signs again.")
 @click.option("--reaffirm", is_flag=True, help="Record a review that changed nothing.")
+@click.option("--sign", "sign", type=click.Path(dir_okay=False, path_type=Path), metavar="KEYFILE",
+              help="Sign the release with this private key (from `policy-site keygen`; listed in school.yml `signers:`).")
 @click.pass_context
 @reports_errors
 def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str | None, note: str, kind: str,
-            reaffirm: bool) -> None:
+            reaffirm: bool, sign: Path | None) -> None:
     """Freeze SCHOOL's draft of POLICY as an approved release."""
     from .approval import approve as approve_policy
     from .versions import format_date
 
-    release, path = approve_policy(project_root(ctx), school, policy, parse_date(on_text, "--on"), by, note, kind, reaffirm)
-    console.print(f"approved {release.document.title} for {release.document.school_name}: version {release.label}")
-    console.print(f"next review: {format_date(release.next_review)}\nwrote {path}")
+    release, path = approve_policy(project_root(ctx), school, policy, parse_date(on_text, "--on"), by, note, kind, reaffirm,
+                                   sign)
+    console.print(f"approved {release.document.title} for {release.document.school_name}: version {release.label}",
+                  markup=False)
+    if release.signature:
+        console.print(f"signed by {release.signature.signed_by}", markup=False)
+    console.print(f"next review: {format_date(release.next_review)}\nwrote {path}", markup=False)
 
 
 @main.command()
+@click.option("--today", "today_text", metavar="DATE", help="A release dated after this is forged (default: today).")
+@click.option("--site", "site", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Also compare with the releases this built site published (its <school>/releases.json).")
+@click.option("--require-signatures", is_flag=True, help="An unsigned release is an error, not a warning.")
 @click.pass_context
 @reports_errors
-def verify(ctx: click.Context) -> None:
-    """Prove that every approved release is intact."""
+def verify(ctx: click.Context, today_text: str | None, site: Path | None, require_signatures: bool) -> None:
+    """Prove that every approved release is intact, in order, signed, and the one published."""
     from .approval import verify_all
 
-    count = verify_all(project_root(ctx))
-    console.print(f"ok: all {count} releases are intact")
+    report = verify_all(project_root(ctx), parse_date(today_text, "--today") or dt.date.today(), site, require_signatures)
+    for line in report.lines:
+        console.print(line, markup=False)
+    report.errors.raise_if_any()
+    compared = ", as published" if site else ""
+    console.print(f"ok: all {report.count} releases are intact{compared}; {report.signed} signed"
+                  + (f"; {report.warnings} with a warning" if report.warnings else ""))
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the private key (kept by you, outside the project; never overwritten).")
+@click.pass_context
+@reports_errors
+def keygen(ctx: click.Context, out: Path) -> None:
+    """Create a signing key for approvals; prints the public key to add to school.yml `signers:`."""
+    from .signing import generate_key
+
+    root = ctx.obj["root"]
+    public = generate_key(out, root if (root / "schools").is_dir() else None)
+    err.print(f"wrote the private key to {out} (readable only by you; keep it safe, never commit it)", markup=False)
+    err.print("add this to school.yml under 'signers:', with your name and role:", markup=False)
+    console.print(public, markup=False)
 
 
 @main.command()

@@ -151,6 +151,13 @@ class PolicySettings(Strict):
         return value
 
 
+class Signer(Strict):
+    """Someone whose key may sign approvals: `policy-site keygen` prints the public key line."""
+
+    name: Text
+    public_key: Annotated[str, StringConstraints(pattern=r"^ed25519:[A-Za-z0-9+/]{43}=$")]
+
+
 class School(Strict):
     name: Text
     phase: Phase
@@ -168,6 +175,7 @@ class School(Strict):
     people: People = People()
     systems: Systems = Systems()
     policies: dict[Slug, PolicySettings] = {}
+    signers: list[Signer] = []
 
 
 class OutlineEntry(Strict):

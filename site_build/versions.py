@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .diff import changed_sections, compare_documents
 from .document import Document, canonical_json
 from .schema import cycle_in_months
 
-RELEASE_FORMAT = 1
+RELEASE_FORMAT = 2  # 2: chained (previous_sha256) and optionally signed; 1 is still read, as "not chained"
 KINDS = ("edition", "update", "correction")
+UNHASHED = ("sha256", "signature")  # the signature signs the hash, so neither is part of the hashed body
+
+
+@dataclass(frozen=True)
+class Signature:
+    """An Ed25519 signature over a release's SHA-256, by a key listed in school.yml `signers:`."""
+
+    public_key: str  # "ed25519:<base64>"
+    signed_by: str  # the signer's name as recorded when signing (verify reports the name in school.yml)
+    value: str  # base64
+
+    def to_data(self) -> dict:
+        return {"public_key": self.public_key, "signed_by": self.signed_by, "value": self.value}
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,9 @@ class Release:
     reaffirmed: bool
     document: Document
     sha256: str
+    previous_sha256: str | None = None  # the release before it in the same school and policy (None: the first)
+    signature: Signature | None = None
+    format: int = RELEASE_FORMAT
     path: Path | None = None
 
     @property
@@ -41,8 +58,10 @@ class Release:
         return self.kind != "correction" and not self.reaffirmed
 
     def to_data(self) -> dict:
+        """The hashed body of a new (current-format) release."""
         return {
             "format": RELEASE_FORMAT,
+            "previous_sha256": self.previous_sha256,
             "version": self.version,
             "kind": self.kind,
             "approved_on": self.approved_on.isoformat(),
@@ -55,18 +74,18 @@ class Release:
 
 
 def release_hash(data: dict) -> str:
-    """SHA-256 over everything in a release record except the hash itself."""
-    import hashlib
-
-    body = {k: v for k, v in data.items() if k != "sha256"}
+    """SHA-256 over everything in a release record except the hash and the signature."""
+    body = {k: v for k, v in data.items() if k not in UNHASHED}
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def make_release(document: Document, approved_on: dt.date, approved_by: str, note: str, kind: str,
-                 reaffirmed: bool = False) -> Release:
+                 reaffirmed: bool = False, previous: Release | None = None) -> Release:
+    """A new release, chained to `previous` (the policy's last release, if any)."""
     next_review = add_months(approved_on, cycle_in_months(document.review_cycle))
-    release = Release(approved_on.isoformat(), kind, approved_on, approved_by, note, next_review, reaffirmed, document, "")
-    return Release(**{**release.__dict__, "sha256": release_hash(release.to_data())})
+    release = Release(approved_on.isoformat(), kind, approved_on, approved_by, note, next_review, reaffirmed, document, "",
+                      previous.sha256 if previous else None)
+    return replace(release, sha256=release_hash(release.to_data()))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -3,6 +3,9 @@
 PyYAML follows YAML 1.1, where `no` is False, `012345` is an octal int and `12:30` is 750.
 Our loader only resolves null, true/false and plain decimal integers; everything else stays a
 string, so a URN or a time is never silently changed.
+
+Every file is hostile: it is refused when over MAX_FILE_BYTES, nested deeper than MAX_DEPTH, or when its
+aliases would expand to more than MAX_NODES values (a "billion laughs"), before anything expands them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import yaml
 from .errors import PolicyError
 
 Lines = dict[tuple, int]
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 100_000
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -34,7 +40,11 @@ def parse_yaml(text: str, source: Path | str, first_line: int = 1) -> tuple[Any,
         node = yaml.compose(text, Loader=StrictLoader)
         if node is None:
             return None, {}
+        _check_size(node, source, first_line)
         data = StrictLoader(text).construct_document(node)
+    except RecursionError:
+        raise PolicyError(f"this YAML is nested far too deeply (more than {MAX_DEPTH} levels)", source,
+                          hint="a real file is only a few levels deep; check for runaway brackets") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
@@ -45,6 +55,25 @@ def parse_yaml(text: str, source: Path | str, first_line: int = 1) -> tuple[Any,
     lines: Lines = {}
     _record_lines(node, (), lines, source, first_line)
     return data, lines
+
+
+def _check_size(root: yaml.Node, source: Path | str, offset: int) -> None:
+    """Walk the node graph as the data will be walked (aliases expanded), without recursion, within the limits."""
+    count, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        line = node.start_mark.line + offset
+        if depth > MAX_DEPTH:
+            raise PolicyError(f"this YAML is nested more than {MAX_DEPTH} levels deep (or an alias refers to itself)",
+                              source, line, "a real file is only a few levels deep; check the anchors (&) and aliases (*)")
+        if count > MAX_NODES:
+            raise PolicyError(f"this YAML expands to more than {MAX_NODES:,} values (its aliases repeat each other)",
+                              source, line, "write the values out instead of nesting anchors (&) and aliases (*)")
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
 
 
 def _record_lines(node: yaml.Node, path: tuple, lines: Lines, source: Path | str, offset: int) -> None:
@@ -73,9 +102,14 @@ def line_of(lines: Lines, path: tuple) -> int | None:
 
 
 def read_text(path: Path) -> str:
-    """Read a UTF-8 text file, turning OS and encoding problems into PolicyErrors."""
+    """Read a UTF-8 text file of at most MAX_FILE_BYTES, turning OS and encoding problems into PolicyErrors."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise PolicyError(f"this file is larger than {MAX_FILE_BYTES // 2**20} MB, far larger than any real one", path,
+                              hint="a school.yml, outline or clause is a few kilobytes; check what was saved here")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PolicyError(f"this file is not UTF-8 text (byte {exc.start})", path,
                           hint="save it as UTF-8 in your editor") from None
