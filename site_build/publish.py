@@ -20,6 +20,7 @@ from . import __version__
 from .agreements import blank_agreement_pdfs
 from .compose import compose_all
 from .files import output_folder, write_atomically
+from .output_paths import check_output_folder
 from .errors import ErrorCollector, PolicyError, PolicyErrors
 from .load import Project, load_project, school_slugs
 from .releases import read_releases, release_manifest
@@ -87,6 +88,7 @@ def build(root: Path, schools: list[str] | None, options: BuildOptions,
     """Build the named schools' sites (all by default); a full build also writes the trust index."""
     # The build date stands in for "now" everywhere (sitemap dates, archives), so equal inputs give equal bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(dt.datetime.combine(options.today, dt.time(), dt.timezone.utc).timestamp())))
+    check_output_folder(root, options.out, "--out")
     with output_folder(options.out):
         return _build_locked(root, schools, options, on_school)
 

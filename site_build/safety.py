@@ -21,6 +21,7 @@ HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 ATTRIBUTE_LIST = re.compile(r"(?<!\\)\{:?[ \t]*(?:[#.][\w-]|[\w-]+[ \t]*=)")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
 REFERENCE_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S*?)>?(\s|$)", re.MULTILINE)
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
@@ -82,6 +83,10 @@ def _check_line(line: str, file: Path | str, number: int | None, composed: bool 
 
 def check_links(text: str, file: Path | str, line: int | None = None) -> None:
     """Only web, email and phone links (and in-page or relative ones) may appear in composed text."""
+    for image in IMAGE.findall(text):
+        if SCHEME.match(image) or image.startswith("//"):
+            raise PolicyError(f"the image '{image[:60]}' is on another site; pages and PDFs never load remote files", file, line,
+                              hint="put the image in the school's overrides/<school>/theme/ folder and refer to it by name")
     targets = INLINE_LINK.findall(text) + [m[0] for m in REFERENCE_LINK.findall(text)]
     for target in targets:
         decoded = html.unescape(target.replace("\\", "")).strip("\x00\x20\t")

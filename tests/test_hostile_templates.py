@@ -198,11 +198,19 @@ def test_school_items_with_markup_are_refused_at_their_line(project: Path):
     assert path.is_file()
 
 
-def test_an_image_in_a_clause_builds_and_the_pdf_fetches_nothing(project: Path):
+def test_a_remote_image_in_a_clause_is_refused_at_check_with_its_line(project: Path):
     append(project / "clauses" / "printers.md", "![A printer](https://example.invalid/printer.png)")
-    result = run_cli("build", SCHOOL, "--today", BUILD_DATE, cwd=project)
-    assert result.code == 0, result.text
-    assert "internal error" not in result.text
+    assert_clean_failure(run_cli("check", cwd=project), "clauses/printers.md:", "another site")
+
+
+def test_print_html_with_images_lays_out_without_fetching_anything(tmp_path: Path):
+    from site_build.render_pdf import html_to_pdf
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    pdf = html_to_pdf(f'<p>Crest <img src="crest.png" alt="Crest"> <img src="file://{secret}" alt="Secret">'
+                      '<img src="https://example.invalid/x.png" alt="Remote"></p>')
+    assert pdf.startswith(b"%PDF")
 
 
 # --- the previous site survives --------------------------------------------------------------------------------------
@@ -231,3 +239,14 @@ def test_published_files_are_readable_by_the_web_server(project: Path):
     assert run_cli("build", "--today", BUILD_DATE, cwd=project).code == 0
     for path in [project / "site" / "index.html", *(project / "site" / SCHOOL).rglob("*.pdf")]:
         assert path.stat().st_mode & 0o044 == 0o044, path
+
+
+@pytest.mark.parametrize("out", ["schools", "overrides", "clauses/x", ".", "..", "schools/tudhoe-moor-nursery/site"])
+def test_the_build_refuses_an_output_folder_that_is_or_holds_the_project_or_its_inputs(project: Path, out: str):
+    (project / ".build-mine").mkdir()
+    before = {p: p.read_bytes() for p in (project / "schools").rglob("*") if p.is_file()}
+    result = run_cli("build", SCHOOL, "--out", out, "--today", BUILD_DATE, cwd=project)
+    assert_clean_failure(result, "--out")
+    assert {p: p.read_bytes() for p in (project / "schools").rglob("*") if p.is_file()} == before
+    assert (project / ".build-mine").is_dir() and not (project / "site").exists()
+    assert run_cli("verify", cwd=project).code == 0
