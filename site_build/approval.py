@@ -108,6 +108,7 @@ def verify_all(root: Path, today: dt.date, site: Path | None = None, require_sig
         _compare_with_site(root, site, chains, report.errors)
     for problem in git_problems(root):
         report.errors.add(problem)
+    report.errors.errors.sort(key=lambda error: str(error.file or ""))  # each file's problems together
     return report
 
 

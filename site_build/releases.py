@@ -191,7 +191,8 @@ def chain_problems(releases: Sequence[Release | None]) -> list[PolicyError]:
                            "so it was forged or inserted")
         elif index == 0 and release.previous_sha256 is not None:
             message = (f"this is the first release here, but it was approved after another release "
-                       f"(SHA-256 {release.previous_sha256[:12]}...) that is missing: a release before it was deleted")
+                       f"(SHA-256 {release.previous_sha256[:12]}...) that is missing: a release before it was deleted, "
+                       "or releases were swapped")
         elif previous is None:
             pass  # the file before it could not be read, and is reported on its own
         elif release.previous_sha256 is None:
