@@ -85,9 +85,12 @@ def verify_all(root: Path, today: dt.date, site: Path | None = None, require_sig
     """Check every release: hash, chain, date, signature; then against the published site and git history."""
     report = VerifyReport()
     chains: dict[tuple[str, str], list[Release]] = {}
+    school_signers: dict[str, list[Signer] | None] = {}
     for folder in sorted(p for p in (root / "schools").glob("*/releases/*") if p.is_dir()):
         slug, policy_id = folder.parent.parent.name, folder.name
-        signers = _signers(root, slug, report.errors)
+        if slug not in school_signers:
+            school_signers[slug] = _signers(root, slug, report.errors)
+        signers = school_signers[slug]
         releases: list[Release | None] = []
         for path in sorted(folder.glob("*.json")):
             try:
