@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from icalendar import Calendar, Event
 from rich.table import Table
 from rich.text import Text
 
+from .files import write_atomically
 from .load import load_project
 from .publish import policy_states
 from .versions import format_date, review_status
@@ -58,13 +60,14 @@ def review_table(rows: list[ReviewRow]) -> Table:
 
 def write_csv(rows: list[ReviewRow], path: Path) -> None:
     """The dashboard for a spreadsheet; no cell can start a formula (a school name from YAML is not trusted)."""
-    with path.open("w", encoding="utf-8-sig", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(["School", "Policy", "Version", "Approved", "Next review", "Status"])
-        for row in rows:
-            cells = [row.school, row.policy, row.version, row.approved,
-                     row.next_review.isoformat() if row.next_review else "", row.state]
-            writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(["School", "Policy", "Version", "Approved", "Next review", "Status"])
+    for row in rows:
+        cells = [row.school, row.policy, row.version, row.approved,
+                 row.next_review.isoformat() if row.next_review else "", row.state]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    write_atomically(path, text.getvalue().encode("utf-8-sig"))
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -89,4 +92,4 @@ def write_ics(rows: list[ReviewRow], path: Path) -> None:
         event.add("dtstamp", dt.datetime.combine(row.next_review, dt.time(0, 0), tzinfo=dt.timezone.utc))
         event.add("description", f"Current version {row.version}, approved {row.approved}.")
         calendar.add_component(event)
-    path.write_bytes(calendar.to_ical())
+    write_atomically(path, calendar.to_ical())

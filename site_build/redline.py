@@ -35,7 +35,7 @@ def redline(root: Path, slug: str, policy_id: str, from_version: str | None, to_
         else:
             data = redline_docx(changes, heading, subtitle, _build_time())
         write_atomically(output, data)
-        console.print(f"wrote {output}")
+        console.print(f"wrote {output}", markup=False)
         return
     if fmt == "json":
         text = redline_json(changes, {"school": slug, "policy": policy_id, "from": old_label, "to": new_label})
@@ -49,7 +49,7 @@ def redline(root: Path, slug: str, policy_id: str, from_version: str | None, to_
         return
     if output:
         write_atomically(output, text.encode("utf-8"))
-        console.print(f"wrote {output}")
+        console.print(f"wrote {output}", markup=False)
     else:
         console.out(text, highlight=False)
 
@@ -57,7 +57,13 @@ def redline(root: Path, slug: str, policy_id: str, from_version: str | None, to_
 def _build_time() -> dt.datetime:
     """Now, or SOURCE_DATE_EPOCH for reproducible files."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    if not epoch:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise PolicyError(f"SOURCE_DATE_EPOCH={epoch[:40]!r} is not a time I can use",
+                          hint="set it to whole seconds since 1970, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)") from None
 
 
 def pick_documents(root: Path, slug: str, policy_id: str, from_version: str | None, to_version: str,

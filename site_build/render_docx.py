@@ -1,6 +1,7 @@
 """A Word redline with real tracked changes (w:ins / w:del), so governors can accept or reject in Word.
 
 python-docx has no API for revisions, so the revision elements are built as raw WordprocessingML.
+The file is reproducible: the same changes and `when` give the same bytes (core.xml and zip entry times).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import zipfile
 
 from docx import Document as WordDocument
 from docx.oxml import OxmlElement
@@ -26,6 +28,8 @@ def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.da
     word.core_properties.title = heading
     word.core_properties.created = when
     word.core_properties.modified = when
+    word.core_properties.last_modified_by = AUTHOR
+    word.core_properties.revision = 1
     word.add_heading(heading, level=1)
     word.add_paragraph(subtitle)
     counts = ", ".join(f"{n} {kind}" for kind, n in summary_counts(changes).items() if n) or "no changes"
@@ -56,6 +60,21 @@ def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.da
                     _revision(paragraph, "w:ins" if op == 1 else "w:del", piece, next(ids), stamp)
     buffer = io.BytesIO()
     word.save(buffer)
+    return _dated(buffer.getvalue(), when)
+
+
+def _dated(package: bytes, when: dt.datetime) -> bytes:
+    """The same package with every zip entry dated `when` (zip dates run from 1980 to 2107)."""
+    utc = when.astimezone(dt.timezone.utc)
+    stamp = max((1980, 1, 1, 0, 0, 0), min(utc.timetuple()[:6], (2107, 12, 31, 23, 59, 58)))
+    source = zipfile.ZipFile(io.BytesIO(package))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info))
     return buffer.getvalue()
 
 
