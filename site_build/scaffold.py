@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from .errors import PolicyError
+from .files import write_atomically
 from .load import SLUG
 from .schema import RESERVED_NAMES
+from .yaml_source import parse_yaml
+
+MAX_NAME = 200
+# Control characters, line and paragraph separators and lone surrogates: never part of a name.
+REFUSED_CATEGORIES = {"Cc", "Zl", "Zp", "Cs"}
 
 TEMPLATE = """\
 # {name}: the facts every policy of this school is composed from.
@@ -48,12 +55,33 @@ def new_school(root: Path, slug: str, name: str | None, phase: str) -> Path:
     if folder.exists():
         raise PolicyError("this school already exists", (folder / "school.yml").relative_to(root),
                           hint="choose another slug, or edit that file")
-    display = name or slug.replace("-", " ").title()
-    folder.mkdir(parents=True)
+    display = _checked_name(name) if name is not None else slug.replace("-", " ").title()
+    text = TEMPLATE.format(name=_quoted(display), slug=slug, phase=phase)
     path = folder / "school.yml"
-    path.write_text(TEMPLATE.format(name=_quoted(display), slug=slug, phase=phase), encoding="utf-8")
+    try:
+        data, _ = parse_yaml(text, path)
+    except PolicyError:
+        data = None
+    if not isinstance(data, dict) or data.get("name") != display:  # the quoting is proven, not assumed
+        raise PolicyError("this name cannot be written safely into school.yml", hint="choose a plainer name and edit it in the file")
+    folder.mkdir(parents=True)
+    write_atomically(path, text.encode("utf-8"))
     return path.relative_to(root)
 
 
+def _checked_name(name: str) -> str:
+    """The name as given, or an error if it holds a line break or another character that is not part of a name."""
+    display = name.strip()
+    bad = next((ch for ch in display if unicodedata.category(ch) in REFUSED_CATEGORIES), None)
+    if bad is not None:
+        raise PolicyError(f"--name holds a line break or control character (U+{ord(bad):04X}) at position {display.index(bad) + 1}",
+                          hint="give the name on one line, e.g. --name \"St Mary's Primary School\"")
+    if not display or len(display) > MAX_NAME:
+        raise PolicyError(f"--name must have between 1 and {MAX_NAME} characters (it has {len(display)})",
+                          hint="the full name goes here; a short name can be added in school.yml")
+    return display
+
+
 def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (the name holds no control characters, so only quote and backslash need escaping)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
