@@ -52,6 +52,7 @@ def output_folder(out: Path) -> Iterator[None]:
     if out.is_dir() and any(out.iterdir()) and not is_marked(out):
         raise PolicyError("this folder was not made by policy-site, so the build will not write into it", out,
                           hint="choose an empty or new folder for --out (policy-site replaces what it writes there)")
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     mark(out)
     folder = os.open(out, os.O_RDONLY)
@@ -62,6 +63,10 @@ def output_folder(out: Path) -> Iterator[None]:
             raise PolicyError("another build is writing to this folder", out, hint="wait for it to finish") from None
         _recover(out)
         yield
+    except BaseException:
+        if created and {p.name for p in out.iterdir()} <= {MARKER}:  # a failed first build leaves nothing behind
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     finally:
         os.close(folder)
 

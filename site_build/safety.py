@@ -18,21 +18,23 @@ from .errors import PolicyError
 
 RAW_HTML = re.compile(r"<[A-Za-z!/?]")
 HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+UNDERLINE = re.compile(r"^[=-]+[ \t]*$")  # under a line of text, Markdown makes that line a heading
+NOTICE = re.compile(r"^\s*(!!!|\?\?\?)")  # admonitions: the engine's own "Draft" and "Superseded" boxes
 ATTRIBUTE_LIST = re.compile(r"(?<!\\)\{:?[ \t]*(?:[#.][\w-]|[\w-]+[ \t]*=)")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
-INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
-IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
-REFERENCE_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S*?)>?(\s|$)", re.MULTILINE)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+INLINE_LINK = re.compile(r"(?<!\\)\]\(\s*<?([^)\s>]*)")
+IMAGE = re.compile(r"(?<!\\)!\[[^\]]*\]\(\s*<?([^)\s>]*)")
+REFERENCE_LINK = re.compile(r"(?<!\\)\[[^\]]+(?<!\\)\]:\s*<?(\S*?)>?(\s|$)")  # anywhere: inside a quote or list item too
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _SPECIAL = re.compile(r"([\\`*_{}\[\]|#])")
-_LINE_START = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
+_LINE_START = re.compile(r"^(\s*)([-+!]|\d+(?=[.)]))")
 
 
 def literal_markdown(value: str) -> str:
     """A value from YAML as Markdown that shows exactly its text: no markup, link, HTML or attribute."""
     text = CONTROL.sub("", str(value)).replace("\r", " ").replace("\n", " ")
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("=", "&#61;")
     text = _SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: m.group(0) + "\\" if m.group(2)[0].isdigit() else m.group(1) + "\\" + m.group(2), text)
 
@@ -54,14 +56,23 @@ def plain_data(value: Any) -> Any:
 
 def check_source(text: str, file: Path | str, first_line: int | None) -> None:
     """Refuse raw HTML, headings, attribute lists and control characters in clause text as written."""
+    previous = ""
     for offset, line in enumerate(text.split("\n")):
-        _check_line(line, file, first_line + offset if first_line else None)
+        number = first_line + offset if first_line else None
+        _check_line(line, file, number)
+        if previous.strip() and UNDERLINE.match(line):
+            raise PolicyError("a line of '=' or '-' under text makes a heading, which clause text must not contain", file, number,
+                              hint="the engine numbers and titles each clause; leave a blank line before a '---' rule")
+        previous = line
 
 
 def check_composed(text: str, file: Path | str, line: int | None) -> None:
     """The same rules, and safe links only, for text after its template ran (the line is the clause's)."""
-    for part in text.split("\n"):
+    lines = text.split("\n")
+    for previous, part in zip([""] + lines, lines):
         _check_line(part, file, line, composed=True)
+        if previous.strip() and UNDERLINE.match(part):
+            raise PolicyError("the template makes a line of '=' or '-' under text, which would be a heading", file, line)
     check_links(text, file, line)
 
 
@@ -73,6 +84,9 @@ def _check_line(line: str, file: Path | str, number: int | None, composed: bool 
     if HEADING.match(line):
         raise PolicyError(f"clause text must not contain Markdown headings{made}", file, number,
                           hint="the engine numbers and titles each clause; use a **bold lead-in** for sub-parts")
+    if NOTICE.match(line):
+        raise PolicyError(f"notice boxes (!!! or ???) are not allowed in clause text{made}", file, number,
+                          hint="the site's notices (draft, superseded) are the engine's; use a **bold lead-in** instead")
     if ATTRIBUTE_LIST.search(line):
         raise PolicyError(f"attribute lists such as {{: ... }} are not allowed in clause text{made}", file, number,
                           hint="the site's look comes from the theme; to show a brace write \\{")

@@ -74,17 +74,38 @@ def _check_size(value: Any) -> Any:
     return value
 
 
+def _weight(value: Any, limit: int = MAX_SEQUENCE) -> int:
+    """Characters and items in a value, counting nested lists (stops counting past `limit`)."""
+    if isinstance(value, str):
+        return len(value)
+    if not isinstance(value, (list, tuple)):
+        return 1
+    total = len(value)
+    for item in value:
+        if total > limit:
+            break
+        if isinstance(item, (str, list, tuple)):
+            total += _weight(item, limit)
+    return total
+
+
 def _check_arguments(args: Iterable[Any]) -> None:
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_INT_ARGUMENT:
             raise TemplateLimitError(f"the number {arg} is larger than policy text needs")
 
 
-def _check_percent_format(text: str) -> None:
-    for match in _PERCENT_SPEC.finditer(text):
+def _check_percent_format(text: str, values: Any) -> None:
+    """Refuse, before it runs, a '%' format with a large width or a result that would be too long."""
+    specs = list(_PERCENT_SPEC.finditer(text))
+    for match in specs:
         for number in match.groups():
             if number == "*" or (number and int(number) > MAX_FORMAT_WIDTH):
                 raise TemplateLimitError("a '%' format asks for a width larger than policy text needs")
+    items = list(values.values()) if isinstance(values, Mapping) else list(values) if isinstance(values, tuple) else [values]
+    longest = max((len(str(item)) for item in items), default=0)
+    if len(text) + len(specs) * (longest + MAX_FORMAT_WIDTH) > MAX_OUTPUT_CHARS:
+        raise TemplateLimitError("a '%' format makes a value that is too long")
 
 
 def _replaced_length(text: str, old: str, new: str, count: int = -1) -> int:
@@ -121,6 +142,8 @@ def _guarded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
             _guard_call("join", str(separator), (values[0],), {})
         else:
             _guard_call(name, values[0] if values else None, tuple(values[1:]), kwargs)
+        if name == "sum" and not isinstance(kwargs.get("start", values[2] if len(values) > 2 else 0), (int, float)):
+            raise TemplateLimitError("sum adds up numbers only")
         return _check_size(func(*passed, *values, **kwargs))
     return guarded
 
@@ -185,7 +208,10 @@ class PolicySandbox(ImmutableSandboxedEnvironment):
         return False
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
-        _guard_call(getattr(__obj, "__name__", ""), getattr(__obj, "__self__", None), args, kwargs)
+        name, owner = getattr(__obj, "__name__", ""), getattr(__obj, "__self__", None)
+        if name == "join" and isinstance(owner, str) and args:
+            args = (list(args[0]), *args[1:])  # a generator is measured once, then joined
+        _guard_call(name, owner, args, kwargs)
         return _check_size(super().call(__context, __obj, *args, **kwargs))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
@@ -193,12 +219,12 @@ class PolicySandbox(ImmutableSandboxedEnvironment):
             raise TemplateLimitError(f"the power {right} is too large")
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_SEQUENCE:
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and _weight(seq) * count > MAX_SEQUENCE:
                     raise TemplateLimitError("this repeats a value too many times")
             if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > MAX_INT_BITS:
                 raise TemplateLimitError("it builds a number that is too large")
         if operator == "%" and isinstance(left, str):
-            _check_percent_format(left)
+            _check_percent_format(left, right)
         return _check_size(super().call_binop(context, operator, left, right))
 
 
@@ -228,9 +254,8 @@ _compiled: dict[tuple[str, str], Any] = {}
 def render(source: str, context: dict[str, Any], file: Path | str, first_line: int = 1) -> str:
     """Render `source` (from `file`, starting at `first_line`) with plain-data `context`, or raise PolicyError."""
     try:
-        template = _compile(source, str(file))
         with _limits():
-            return "".join(template.generate(context))
+            return "".join(_compile(source, str(file)).generate(context))
     except TemplateSyntaxError as exc:
         raise PolicyError(f"template error: {exc.message}", file, _line(exc.lineno, first_line),
                           hint="check the {{ }} and {% %} tags on that line") from None
@@ -248,7 +273,8 @@ def render(source: str, context: dict[str, Any], file: Path | str, first_line: i
         if exc.file is None:
             exc.file, exc.line = file, _line(_template_line(exc, str(file)), first_line)
         raise
-    except (TemplateError, ArithmeticError, TypeError, ValueError, RecursionError, LookupError) as exc:
+    except (TemplateError, ArithmeticError, TypeError, ValueError, RecursionError, LookupError, SyntaxError,
+            NameError, AttributeError) as exc:  # what Jinja or the compiled template raise on absurd input
         raise PolicyError(f"template error: {exc}", file, _line(_template_line(exc, str(file)), first_line)) from None
 
 

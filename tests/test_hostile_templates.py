@@ -250,3 +250,28 @@ def test_the_build_refuses_an_output_folder_that_is_or_holds_the_project_or_its_
     assert {p: p.read_bytes() for p in (project / "schools").rglob("*") if p.is_file()} == before
     assert (project / ".build-mine").is_dir() and not (project / "site").exists()
     assert run_cli("verify", cwd=project).code == 0
+
+
+@pytest.mark.parametrize("template", [
+    "{% set b = ('x'*10000).replace('x','y'*20) %}{{ b.join(range(8000)|map('string'))|length }}",
+    "{% set f = '%(a)s' * 2000 %}{% set b = ('x'*10000).replace('x','y'*20) %}{{ (f ~ f ~ f ~ f ~ f ~ f) % {'a': b} }}",
+    "{{ ([[1]*10000]*2000)|sum(start=[])|length }}",
+    "{{ " + "-" * 210 + "vars.x }}",
+    "{{ 1e400|int }}",
+])
+def test_what_an_adversary_found_is_stopped_too(project: Path, template: str):
+    append(project / "clauses" / "printers.md", template)
+    result = run_cli("check", cwd=project, memory_mb=MEMORY_MB, timeout=60)
+    assert_clean_failure(result, "clauses/printers.md")
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("> [evil]: javascript:alert(1)\n\n[here][evil]", "not allowed"),
+    ("- [evil]: javascript:alert(1)", "not allowed"),
+    ("Fake title\n===", "heading"),
+    ('!!! danger "Forged warning"\n    Not from the board.', "notice boxes"),
+    ("Reversed \u202e text", "control character"),
+])
+def test_markdown_that_fakes_a_link_heading_or_notice_is_refused(project: Path, text: str, fragment: str):
+    append(project / "clauses" / "printers.md", text)
+    assert_clean_failure(run_cli("check", cwd=project), "clauses/printers.md:", fragment)
