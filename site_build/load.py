@@ -11,6 +11,7 @@ from typing import Mapping
 
 from .errors import ErrorCollector, PolicyError, PolicyErrors
 from .schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, School
+from .theme_files import theme_files
 from .validation import validate
 from .yaml_source import Lines, line_of, parse_yaml, read_text
 
@@ -191,9 +192,8 @@ def load_school(root: Path, slug: str) -> SchoolSource:
     overrides = _load_folder(override_dir, "*.md", lambda p: load_clause(p, "override", root), errors) if override_dir.is_dir() else {}
     errors.raise_if_any()
     theme_dir = override_dir / "theme"
-    if theme_dir.is_dir():
-        for item in theme_dir.rglob("*"):
-            _check_inside(item, theme_dir)
+    if theme_dir.is_symlink() or theme_dir.is_dir():
+        theme_files(theme_dir, f"overrides/{slug}/theme")
     if school.logo and not (theme_dir / school.logo).is_file():
         raise PolicyError(f"the logo '{school.logo}' is not in overrides/{slug}/theme/", shown, line_of(lines, ("logo",)),
                           hint=f"put the image in overrides/{slug}/theme/ or remove the 'logo:' line")
