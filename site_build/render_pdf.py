@@ -12,19 +12,20 @@ from markupsafe import Markup
 
 from .document import Document
 from .files import write_atomically
+from .sanitize import clean_html
 from .schema import School
 from .versions import Release, format_date
 
 PRINT_DIR = Path(__file__).parent / "print"
-MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "sane_lists"]
+MARKDOWN_EXTENSIONS = ["admonition", "site_build.markdown_safe", "tables", "sane_lists"]
 TEMPLATES = Environment(loader=FileSystemLoader(PRINT_DIR), autoescape=select_autoescape(default=True),
                         trim_blocks=True, lstrip_blocks=True)
 
 
 @functools.lru_cache(maxsize=8192)
 def markdown_html(text: str) -> Markup:
-    """Composed clause Markdown as HTML (raw HTML was refused at compose time)."""
-    return Markup(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS))
+    """Composed clause Markdown as HTML, reduced to the site's allow-list (raw HTML was refused at compose time)."""
+    return Markup(clean_html(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)))
 
 
 def version_line(release: Release | None) -> str:

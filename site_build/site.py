@@ -1,7 +1,8 @@
 """Site stage: write each school's pages into a temporary docs_dir and build it with MkDocs.
 
-MkDocs stays a thin layer: every page is rendered here, the generated config only INHERITs the
-root mkdocs.yml and adds the school's name, nav and paths. Each site is built into a temporary
+MkDocs stays a thin layer: every page is rendered here; the generated config takes only the checked
+look from the root mkdocs.yml (site_build/base_config.py) and adds the school's name, nav, paths,
+and our own plugins and Markdown extensions. Each site is built into a temporary
 folder and swapped in whole, so a failed build never leaves a half-written site.
 """
 
@@ -19,12 +20,21 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .base_config import load_base_config
 from .errors import PolicyError
 from .files import mark, swap_in, work_folder
 from .load import Project, SchoolSource
 from .site_pages import SitePages
+from .theme_files import EXTRA_CSS, theme_files
 
 THEME_DIR = Path(__file__).parent / "theme"
+# Search, also from a folder opened with file:// (the offline plugin writes the index as a script;
+# its iframe-worker shim comes with our theme), and the sanitiser and CSP of site_build/sanitize.py.
+PLUGINS = ["search", "offline", "policy-site-safety"]
+MARKDOWN_EXTENSIONS = ["admonition", "site_build.markdown_safe", "tables", "sane_lists",
+                       {"toc": {"permalink": True, "toc_depth": 3}}]
+# Any of these is a warning, and a warning stops the build (see _run_mkdocs).
+VALIDATION = {"links": {"not_found": "warn", "anchors": "warn", "absolute_links": "warn", "unrecognized_links": "warn"}}
 
 
 class _Warnings(logging.Handler):
@@ -69,24 +79,32 @@ def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict
 
 
 def _config(project: Project, school: SchoolSource, pages: SitePages, docs: Path, site_dir: Path) -> dict:
-    theme: dict = {"name": "material", "custom_dir": str(THEME_DIR)}
+    """The school's MkDocs config: mkdocs.yml's checked look, plus plugins and extensions chosen here only."""
+    base = load_base_config(project.root)
+    theme: dict = {**base.get("theme", {}), "name": "material", "custom_dir": str(THEME_DIR), "font": False}
     extra_css = []
     if school.theme_dir:
-        assets = docs / "assets"
-        shutil.copytree(school.theme_dir, assets, dirs_exist_ok=True, symlinks=False)
+        for relative in theme_files(school.theme_dir, f"overrides/{school.slug}/theme"):
+            target = docs / "assets" / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(school.theme_dir / relative, target)
         if school.school.logo:
             theme["logo"] = f"assets/{school.school.logo}"
-        if (assets / "extra.css").is_file():
-            extra_css.append("assets/extra.css")
+        if (school.theme_dir / EXTRA_CSS).is_file():
+            extra_css.append(f"assets/{EXTRA_CSS}")
     config = {
-        "INHERIT": str(project.root / "mkdocs.yml"),
+        **base,
         # MkDocs' theme templates do not autoescape: names from YAML are escaped here.
         "site_name": html.escape(school.school.name),
         "docs_dir": str(docs),
         "site_dir": str(site_dir),
+        "use_directory_urls": False,  # pages work from a shared drive or USB stick (file://) too
         "theme": theme,
         "nav": pages.nav,
         "copyright": f"{html.escape(school.school.name)}. Policies published with policy-site.",
+        "plugins": PLUGINS,
+        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "validation": VALIDATION,
     }
     if extra_css:
         config["extra_css"] = extra_css

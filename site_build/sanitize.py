@@ -1,0 +1,133 @@
+"""The last line of defence for the built site: whatever compose lets through, no page runs a script.
+
+`clean_html` keeps only what Markdown, admonitions, tables, permalinks and our redlines produce
+(an allow-list, with nh3). `SafetyPlugin` (MkDocs plugin "policy-site-safety") cleans every page's
+article HTML, then gives each built page a Content-Security-Policy allowing only the theme's scripts.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
+
+import nh3
+from mkdocs.plugins import BasePlugin, event_priority
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "s", "section", "small", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+# Removed with everything inside them (other tags not in TAGS are removed, their text kept).
+DROPPED_WHOLE = {"script", "style", "iframe", "object", "embed", "noscript", "template", "textarea", "select", "svg", "math"}
+ATTRIBUTES = {
+    "*": {"id", "class"},
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# No leading '_': page text must not shadow the theme's own elements ('__config', '__search').
+SAFE_ID = re.compile(r"[^\W_][\w-]*")
+SAFE_CLASS = re.compile(r"[\w-]+")
+TABLE_ALIGN = re.compile(r"\s*text-align\s*:\s*(left|right|center|justify)\s*;?\s*", re.IGNORECASE)
+HAS_SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:|^\s*[/\\]{2}")
+
+
+def clean_html(html: str) -> str:
+    """HTML from Markdown reduced to an allow-list of tags, attributes and URLs; no script survives."""
+    return nh3.clean(html, tags=TAGS, clean_content_tags=DROPPED_WHOLE, attributes=ATTRIBUTES,
+                     attribute_filter=_keep_attribute, url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    if name == "id":
+        return value if SAFE_ID.fullmatch(value) else None
+    if name == "class":
+        return " ".join(token for token in value.split() if SAFE_CLASS.fullmatch(token)) or None
+    if name == "style":
+        match = TABLE_ALIGN.fullmatch(value)
+        return f"text-align: {match.group(1).lower()};" if match else None
+    if name == "src":  # images from the site itself only
+        return None if HAS_SCHEME.match(value) else value
+    if name == "start":
+        return value if value.isdigit() and len(value) < 6 else None
+    return value
+
+
+# --- Content-Security-Policy ------------------------------------------------------------------
+
+HEAD = re.compile(r"<head\b[^>]*>(\s*<meta\s+charset=[^>]*>)?", re.IGNORECASE)
+SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
+# Material's offline search on file:// runs its worker in a hidden iframe (the iframe-worker shim),
+# which inherits this policy: hence frame-src and worker-src 'self'.
+POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+          "font-src 'self' data:; worker-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
+          "form-action 'self'")
+
+
+class _InlineScripts(HTMLParser):
+    """Collects the text of every inline script a browser would run."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self._current: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            found = dict(attrs)
+            runs = "src" not in found and (found.get("type") or "").strip().lower() in SCRIPT_TYPES
+            self._current = [] if runs else None
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._current.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._current is not None:  # a browser hashes the text with its newlines normalised
+            self.scripts.append("".join(self._current).replace("\r\n", "\n").replace("\r", "\n"))
+            self._current = None
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """CSP source expressions ('sha256-...') for the inline scripts in `html`, in order, without repeats."""
+    parser = _InlineScripts()
+    parser.feed(html)
+    parser.close()
+    hashes = [base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() for script in parser.scripts]
+    return [f"'sha256-{digest}'" for digest in dict.fromkeys(hashes)]
+
+
+def content_security_policy(html: str) -> str:
+    return POLICY.format(hashes="".join(f" {source}" for source in inline_script_hashes(html)))
+
+
+def add_csp(html: str) -> str:
+    """`html` with a CSP meta tag first in <head> (after the charset): only its own inline scripts may run."""
+    match = HEAD.search(html)
+    if match is None:
+        raise ValueError("the page has no <head> to put a Content-Security-Policy in")
+    tag = f'\n<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
+    return html[:match.end()] + tag + html[match.end():]
+
+
+class SafetyPlugin(BasePlugin):
+    """Cleans each page's article HTML first, and adds the CSP to each page after every other plugin."""
+
+    @event_priority(100)
+    def on_page_content(self, html: str, **kwargs) -> str:
+        return clean_html(html)
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, **kwargs) -> str:
+        return add_csp(output)
+
+    @event_priority(-100)
+    def on_post_template(self, output_content: str, template_name: str, **kwargs) -> str:
+        return add_csp(output_content) if template_name.endswith(".html") else output_content
