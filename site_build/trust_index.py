@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, select_autoescape
 
 from .files import write_atomically
+from .sanitize import add_csp
 from .site_pages import PolicyState
 from .versions import format_date, review_status
 
@@ -63,7 +64,7 @@ def index_entry(slug: str, name: str, states: list[PolicyState], today: dt.date)
 
 def write_trust_index(out: Path, entries: list[IndexEntry]) -> Path:
     """Write site/index.html atomically (autoescaped: names from YAML are shown as text)."""
-    html = Environment(autoescape=select_autoescape(default=True)).from_string(PAGE).render(
-        schools=sorted(entries, key=lambda e: e.name.lower()))
+    html = add_csp(Environment(autoescape=select_autoescape(default=True)).from_string(PAGE).render(
+        schools=sorted(entries, key=lambda e: e.name.lower())))
     write_atomically(out / "index.html", html.encode("utf-8"))
     return out / "index.html"
