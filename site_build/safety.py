@@ -39,6 +39,12 @@ def literal_markdown(value: str) -> str:
     return _LINE_START.sub(lambda m: m.group(0) + "\\" if m.group(2)[0].isdigit() else m.group(1) + "\\" + m.group(2), text)
 
 
+def theme_text(value: str) -> str:
+    """A value for MkDocs' theme templates, which print some unescaped: HTML-escaped, and '=' as an entity so
+    no text can even look like an attribute (`onclick=`) inside the tags the theme puts it in."""
+    return html.escape(CONTROL.sub("", value)).replace("=", "&#61;")
+
+
 def plain_data(value: Any) -> Any:
     """YAML-loaded data as templates may see it: dicts, lists, numbers and literal-Markdown strings."""
     if isinstance(value, Markup):

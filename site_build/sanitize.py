@@ -36,13 +36,18 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 SAFE_ID = re.compile(r"[^\W_][\w-]*")
 SAFE_CLASS = re.compile(r"[\w-]+")
 TABLE_ALIGN = re.compile(r"\s*text-align\s*:\s*(left|right|center|justify)\s*;?\s*", re.IGNORECASE)
+TEXT = re.compile(r"(^|>)([^<]+)")
 HAS_SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:|^\s*[/\\]{2}")
 
 
 def clean_html(html: str) -> str:
-    """HTML from Markdown reduced to an allow-list of tags, attributes and URLs; no script survives."""
-    return nh3.clean(html, tags=TAGS, clean_content_tags=DROPPED_WHOLE, attributes=ATTRIBUTES,
-                     attribute_filter=_keep_attribute, url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
+    """HTML from Markdown reduced to an allow-list of tags, attributes and URLs; no script survives.
+
+    In text, '=' and '"' stay entities, so no text (a motto of `onclick="..."`) even looks like an attribute.
+    """
+    cleaned = nh3.clean(html, tags=TAGS, clean_content_tags=DROPPED_WHOLE, attributes=ATTRIBUTES,
+                        attribute_filter=_keep_attribute, url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
+    return TEXT.sub(lambda m: m.group(1) + m.group(2).replace("=", "&#61;").replace('"', "&quot;"), cleaned)
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:

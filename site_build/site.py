@@ -8,7 +8,6 @@ folder and swapped in whole, so a failed build never leaves a half-written site.
 
 from __future__ import annotations
 
-import html
 import logging
 import shutil
 from pathlib import Path
@@ -24,6 +23,7 @@ from .base_config import load_base_config
 from .errors import PolicyError
 from .files import mark, swap_in, work_folder
 from .load import Project, SchoolSource
+from .safety import theme_text
 from .site_pages import SitePages
 from .theme_files import EXTRA_CSS, theme_files
 
@@ -95,13 +95,13 @@ def _config(project: Project, school: SchoolSource, pages: SitePages, docs: Path
     config = {
         **base,
         # MkDocs' theme templates do not autoescape: names from YAML are escaped here.
-        "site_name": html.escape(school.school.name),
+        "site_name": theme_text(school.school.name),
         "docs_dir": str(docs),
         "site_dir": str(site_dir),
         "use_directory_urls": False,  # pages work from a shared drive or USB stick (file://) too
         "theme": theme,
         "nav": pages.nav,
-        "copyright": f"{html.escape(school.school.name)}. Policies published with policy-site.",
+        "copyright": f"{theme_text(school.school.name)}. Policies published with policy-site.",
         "plugins": PLUGINS,
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "validation": VALIDATION,

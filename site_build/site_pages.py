@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 
 from .document import Document
@@ -11,7 +10,7 @@ from .load import SchoolSource
 from .diff import compare_documents
 from .render_markdown import document_markdown
 from .render_redline import redline_fragment
-from .safety import literal_markdown
+from .safety import literal_markdown, theme_text
 from .versions import Release, change_log, format_date, review_status
 
 
@@ -82,7 +81,7 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
         if draft:
             pages[f"{pid}/draft.md"] = _draft_page(state, pdfs)
             section.append({"Draft (not approved)": f"{pid}/draft.md"})
-        nav.append({html.escape(state.title): section})  # MkDocs' theme prints nav titles unescaped
+        nav.append({theme_text(state.title): section})  # MkDocs' theme prints nav titles unescaped
     pages["agreements.md"] = _agreements_page(school, policies, draft, pdfs)
     nav.append({"Agreements": "agreements.md"})
     return SitePages(pages, nav)
