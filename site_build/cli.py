@@ -133,12 +133,17 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 @reports_errors
 def check(ctx: click.Context) -> None:
     """Validate every school, clause and outline; report every problem at once."""
+    from .base_config import load_base_config
     from .errors import ErrorCollector
     from .load import load_project
     from .publish import policy_states
 
     errors = ErrorCollector()
     project = load_project(project_root(ctx), errors=errors)
+    try:
+        load_base_config(project.root)
+    except PolicyError as exc:
+        errors.add(exc)
     states: dict = {}
     try:
         states = policy_states(project)  # the schools and clauses that loaded are still composed and checked
@@ -161,7 +166,7 @@ def new_school(ctx: click.Context, slug: str, name: str | None, phase: str) -> N
     from .scaffold import new_school as scaffold
 
     path = scaffold(project_root(ctx), slug, name, phase)
-    console.print(f"created {path}\nnext: edit it, then run `policy-site build {slug}` or `policy-site serve {slug}`")
+    console.print(f"created {path}\nnext: edit it, then run `policy-site build {slug}` or `policy-site serve {slug}`", markup=False)
 
 
 @main.command()
@@ -251,15 +256,19 @@ def keygen(ctx: click.Context, out: Path) -> None:
 def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, csv_path: Path | None) -> None:
     """Review dashboard: every school and policy, its version and when it is due."""
     from .dashboard import review_rows, review_table, write_csv, write_ics
+    from .output_paths import check_output_file
 
-    rows = review_rows(project_root(ctx), parse_date(today_text, "--today") or dt.date.today(), within)
+    root = project_root(ctx)
+    ics = ics and check_output_file(root, ics, "--ics")
+    csv_path = csv_path and check_output_file(root, csv_path, "--csv")
+    rows = review_rows(root, parse_date(today_text, "--today") or dt.date.today(), within)
     console.print(review_table(rows))
     if ics:
         write_ics(rows, ics)
-        console.print(f"wrote {ics}")
+        console.print(f"wrote {ics}", markup=False)
     if csv_path:
         write_csv(rows, csv_path)
-        console.print(f"wrote {csv_path}")
+        console.print(f"wrote {csv_path}", markup=False)
 
 
 @main.command()
@@ -270,16 +279,22 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="CSV with a header row: name, role, and "
               "optional class, year, child columns. Without it: a blank sheet per role.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4), show_default="cores, up to 4",
+              help="Parts of the pack laid out at once.")
 @click.pass_context
 @reports_errors
-def agreements(ctx: click.Context, school: str, policy: str | None, role: str | None, roster: Path | None, output: Path) -> None:
+def agreements(ctx: click.Context, school: str, policy: str | None, role: str | None, roster: Path | None, output: Path,
+               jobs: int) -> None:
     """Print SCHOOL's agreement pack: a sheet per person from --roster, or a blank sheet per role."""
     from .agreements import build_pack
+    from .output_paths import check_output_file
 
-    count, note = build_pack(project_root(ctx), school, policy, role.lower() if role else None, roster, output)
+    root = project_root(ctx)
+    count, note = build_pack(root, school, policy, role.lower() if role else None, roster,
+                             check_output_file(root, output, "-o"), jobs)
     if note:
-        console.print(note)
-    console.print(f"wrote {output}: {count} sheet(s)" + (" and a signing register" if roster else ""))
+        console.print(note, markup=False)
+    console.print(f"wrote {output}: {count} sheet(s)" + (" and a signing register" if roster else ""), markup=False)
 
 
 @main.command()
@@ -295,9 +310,12 @@ def agreements(ctx: click.Context, school: str, policy: str | None, role: str | 
 def diff(ctx: click.Context, school: str, policy: str, from_version: str | None, to_version: str, against: str | None,
          fmt: str, output: Path | None) -> None:
     """A clause-by-clause redline of SCHOOL's POLICY between two versions."""
+    from .output_paths import check_output_file
     from .redline import redline
 
-    redline(project_root(ctx), school, policy, from_version, to_version, against, fmt, output, console)
+    root = project_root(ctx)
+    output = output and check_output_file(root, output, "-o")
+    redline(root, school, policy, from_version, to_version, against, fmt, output, console)
 
 
 if __name__ == "__main__":
