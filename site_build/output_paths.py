@@ -37,7 +37,8 @@ def check_output_folder(root: Path, folder: Path, option: str) -> Path:
     for name in SOURCE_FOLDERS:
         source = (project / name).resolve()
         if target.is_relative_to(source) or source.is_relative_to(target):
-            raise PolicyError(f"{option} is or holds the project's {name}/ folder, which holds its inputs", folder,
+            where = "is" if target == source else "is inside" if target.is_relative_to(source) else "holds"
+            raise PolicyError(f"{option} {where} the project's {name}/ folder, which holds its inputs", folder,
                               hint=f"build into a folder of its own, e.g. {option} {project / 'site'}")
     return target
 
