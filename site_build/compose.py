@@ -15,7 +15,7 @@ from markupsafe import Markup
 from .document import Agreement, Clause, Document
 from .errors import ErrorCollector, PolicyError
 from .load import ClauseSource, OutlineSource, Project, SchoolSource
-from .safety import check_composed, check_source, plain_data
+from .safety import check_composed, check_source, image_targets, plain_data
 from .schema import ClauseAddition, ItemAddition, OutlineEntry, PolicySettings
 from .templating import evaluate, render
 from .yaml_source import line_of
@@ -100,6 +100,7 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         check_composed(title_text, source.path, source.line("title"))
         text = render(source.body, clause_context, source.path, source.body_line).strip()
         check_composed(text, source.path, source.body_line)
+        _check_images(text, school, source)
         titles[source.id] = title_text
         clauses.append(Clause(source.id, number, title_text, _tidy(text), level, node.origin))
     agreements = tuple(Agreement(a.clause, tuple(a.roles), a.age_group) for a in outline.outline.agreements if a.clause in numbers)
@@ -255,6 +256,14 @@ def _render_item(text: str, context: dict[str, Any], file: Path, line: int | Non
 
 def _markdown_list(items: list[str], numbered: bool) -> str:
     return "\n".join(f"{index}. {text}" if numbered else f"- {text}" for index, text in enumerate(items, start=1))
+
+
+def _check_images(text: str, school: SchoolSource, source: ClauseSource) -> None:
+    for image in image_targets(text):
+        if image not in school.images:
+            raise PolicyError(f"the image '{image[:60]}' is not one of {school.school.name}'s files", source.path,
+                              source.body_line, hint=f"put it in overrides/{school.slug}/theme/ and refer to it by its "
+                              f"name there{': ' + ', '.join(sorted(school.images)) if school.images else ''}")
 
 
 def _check_variables(settings: PolicySettings, library: Mapping[str, ClauseSource], school: SchoolSource, where: _Locator) -> None:

@@ -11,7 +11,7 @@ from typing import Mapping
 
 from .errors import ErrorCollector, PolicyError, PolicyErrors
 from .schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, School
-from .theme_files import theme_files
+from .theme_files import IMAGE_SUFFIXES, theme_files
 from .validation import validate
 from .yaml_source import Lines, line_of, parse_yaml, read_text
 
@@ -51,6 +51,7 @@ class SchoolSource:
     lines: Lines
     overrides: Mapping[str, ClauseSource]
     theme_dir: Path | None
+    images: frozenset[str] = frozenset()  # image files in the theme folder, which clause text may show
 
 
 @dataclass(frozen=True)
@@ -192,9 +193,10 @@ def load_school(root: Path, slug: str) -> SchoolSource:
     overrides = _load_folder(override_dir, "*.md", lambda p: load_clause(p, "override", root), errors) if override_dir.is_dir() else {}
     errors.raise_if_any()
     theme_dir = override_dir / "theme"
-    if theme_dir.is_symlink() or theme_dir.is_dir():
-        theme_files(theme_dir, f"overrides/{slug}/theme")
+    published = theme_files(theme_dir, f"overrides/{slug}/theme") if theme_dir.is_symlink() or theme_dir.is_dir() else []
     if school.logo and not (theme_dir / school.logo).is_file():
         raise PolicyError(f"the logo '{school.logo}' is not in overrides/{slug}/theme/", shown, line_of(lines, ("logo",)),
                           hint=f"put the image in overrides/{slug}/theme/ or remove the 'logo:' line")
-    return SchoolSource(slug, shown, school, lines, MappingProxyType(overrides), theme_dir if theme_dir.is_dir() else None)
+    images = frozenset(p.as_posix() for p in published if p.suffix.lower() in IMAGE_SUFFIXES)
+    return SchoolSource(slug, shown, school, lines, MappingProxyType(overrides), theme_dir if theme_dir.is_dir() else None,
+                        images)

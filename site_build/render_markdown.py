@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from .document import Clause, Document
 
+_IMAGE = re.compile(r"(?<!\\)!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?\)")
 
-def document_markdown(document: Document) -> str:
-    """All clauses as Markdown sections: '## 5. Staff {#staff}' and so on."""
-    return "\n\n".join(clause_markdown(clause) for clause in document.clauses) + "\n"
+
+def document_markdown(document: Document, images: frozenset[str] = frozenset(), assets: str = "../assets/") -> str:
+    """All clauses as Markdown sections ('## 5. Staff {#staff}'), images pointing at the school's `assets` folder."""
+    return "\n\n".join(site_images(clause_markdown(clause), images, assets) for clause in document.clauses) + "\n"
+
+
+def site_images(text: str, images: frozenset[str], assets: str) -> str:
+    """Point each image at the school's published copy; an image the school no longer has shows its alt text."""
+    def point(match: re.Match) -> str:
+        alt, target = match.group(1), match.group(2)
+        return f"![{alt}]({assets}{target})" if target in images else alt
+    return _IMAGE.sub(point, text)
 
 
 def clause_markdown(clause: Clause, base_level: int = 2) -> str:

@@ -101,6 +101,11 @@ def _check_line(line: str, file: Path | str, number: int | None, composed: bool 
                           hint="retype the line; control characters can hide a link's real target")
 
 
+def image_targets(text: str) -> list[str]:
+    """The targets of the images in composed Markdown."""
+    return IMAGE.findall(text)
+
+
 def check_links(text: str, file: Path | str, line: int | None = None) -> None:
     """Only web, email and phone links (and in-page or relative ones) may appear in composed text."""
     for image in IMAGE.findall(text):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .document import Document
 from .load import SchoolSource
 from .diff import compare_documents
-from .render_markdown import document_markdown
+from .render_markdown import document_markdown, site_images
 from .render_redline import redline_fragment
 from .safety import literal_markdown, theme_text
 from .versions import Release, change_log, format_date, review_status
@@ -66,20 +66,20 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
     for state in policies:
         pid = state.policy_id
         section: list = [{"Current version": f"{pid}/index.md"}]
-        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, school.school.policies[pid].written_by, pdfs)
+        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, school.school.policies[pid].written_by, pdfs, school.images)
         if state.releases:
             pages[f"{pid}/changelog.md"] = _change_log_page(state)
             section.append({"Change log": f"{pid}/changelog.md"})
             versions: list = []
             for release in reversed(state.releases):
                 path = f"{pid}/versions/{release.version}.md"
-                pages[path] = _archived_page(state, release)
+                pages[path] = _archived_page(state, release, school.images)
                 versions.append({release.label: path})
             section.append({"All versions": versions})
             pages[f"{pid}/changes.md"] = _changes_page(state, draft)
             section.append({"What changed": f"{pid}/changes.md"})
         if draft:
-            pages[f"{pid}/draft.md"] = _draft_page(state, pdfs)
+            pages[f"{pid}/draft.md"] = _draft_page(state, pdfs, school.images)
             section.append({"Draft (not approved)": f"{pid}/draft.md"})
         nav.append({theme_text(state.title): section})  # MkDocs' theme prints nav titles unescaped
     pages["agreements.md"] = _agreements_page(school, policies, draft, pdfs)
@@ -131,7 +131,8 @@ def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefi
     return lines
 
 
-def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: str | None, pdfs: bool) -> str:
+def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: str | None, pdfs: bool,
+                 images: frozenset[str]) -> str:
     release = state.current
     lines = [f"# {literal_markdown(state.title)}", ""]
     if written_by:
@@ -142,10 +143,10 @@ def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: st
                   "    " + ("The [draft](draft.md) is shown for review only." if draft else ""), ""]
         return "\n".join(lines)
     lines += _status_box(state, release, today, "", pdfs)
-    return "\n".join(lines) + "\n" + document_markdown(release.document)
+    return "\n".join(lines) + "\n" + document_markdown(release.document, images)
 
 
-def _archived_page(state: PolicyState, release: Release) -> str:
+def _archived_page(state: PolicyState, release: Release, images: frozenset[str]) -> str:
     current = state.current
     lines = [NOT_IN_SEARCH, f"# {literal_markdown(release.document.title)}: version {literal_markdown(release.label)}", ""]
     if current is not None and release.version != current.version:
@@ -156,7 +157,7 @@ def _archived_page(state: PolicyState, release: Release) -> str:
         lines += ['!!! note "Current version"', "    This is the version now in force: see [the policy](../index.md).", ""]
     lines += [f"Approved by {literal_markdown(release.approved_by)} on {format_date(release.approved_on)}. "
               f"Change: {literal_markdown(release.note)}", ""]
-    return "\n".join(lines) + "\n" + document_markdown(release.document)
+    return "\n".join(lines) + "\n" + document_markdown(release.document, images, "../../assets/")
 
 
 def _changes_page(state: PolicyState, draft: bool) -> str:
@@ -181,12 +182,12 @@ def _redline_section(anchor: str, heading: str, old: Document, new: Document) ->
     return [f"## {heading} {{#v{anchor}}}", "", f'<div class="redline" markdown="0">\n{fragment}\n</div>', ""]
 
 
-def _draft_page(state: PolicyState, pdfs: bool) -> str:
+def _draft_page(state: PolicyState, pdfs: bool, images: frozenset[str]) -> str:
     lines = [f"# {literal_markdown(state.draft.title)}: draft", "",
              '!!! danger "Draft: not approved"',
              "    This is a draft for review. It has not been approved and is not in force.",
              f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})" if pdfs else "", ""]
-    return "\n".join(lines) + "\n" + document_markdown(state.draft)
+    return "\n".join(lines) + "\n" + document_markdown(state.draft, images)
 
 
 def _change_log_page(state: PolicyState) -> str:
@@ -221,7 +222,7 @@ def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: b
             download = f" [Download to print (PDF)]({agreement_pdf_path(clause.id)})" if state.current and pdfs else ""
             lines += [f"## {literal_markdown(clause.title)} {{#{clause.id}}}", "",
                       f"For: {', '.join(agreement.roles)}. Part of the [{literal_markdown(document.title)}]({page}#{clause.id}), "
-                      f"version {literal_markdown(version)}.{download}", "", relink(clause.text, page), "",
+                      f"version {literal_markdown(version)}.{download}", "", site_images(relink(clause.text, page), school.images, "assets/"), "",
                       "Name: ______________________________  Signature: ______________________  Date: ____________", ""]
     if not shown:
         lines.append(f"{literal_markdown(school.school.name)} has no agreements to sign yet.")

@@ -277,3 +277,20 @@ def test_what_an_adversary_found_is_stopped_too(project: Path, template: str):
 def test_markdown_that_fakes_a_link_heading_or_notice_is_refused(project: Path, text: str, fragment: str):
     append(project / "clauses" / "printers.md", text)
     assert_clean_failure(run_cli("check", cwd=project), "clauses/printers.md:", fragment)
+
+
+def test_a_schools_own_image_is_published_and_one_it_lacks_is_refused_at_check(project: Path):
+    import base64
+
+    theme = project / "overrides" / "chellaston-infant" / "theme"
+    theme.mkdir(parents=True, exist_ok=True)
+    (theme / "printer.png").write_bytes(base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"))
+    append(project / "overrides" / "chellaston-infant" / "parents.md", "![A school printer](printer.png)")
+    result = run_cli("build", "chellaston-infant", "--draft", "--today", BUILD_DATE, cwd=project)
+    assert result.code == 0, result.text
+    draft = (project / "site" / "chellaston-infant" / "acceptable-use" / "draft.html").read_text()
+    assert '<img alt="A school printer" src="../assets/printer.png">' in draft
+    assert (project / "site" / "chellaston-infant" / "assets" / "printer.png").is_file()
+    (theme / "printer.png").unlink()
+    assert_clean_failure(run_cli("check", cwd=project), "overrides/chellaston-infant/parents.md:", "not one of")
