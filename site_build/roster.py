@@ -21,7 +21,7 @@ ROLE_WORDS = {
 }
 YOUNGER = re.compile(r"^(nursery|reception|eyfs|foundation|fs[12]?|year ?[12]|y[12]|ks1|key stage 1)\b", re.IGNORECASE)
 OLDER = re.compile(r"^(year ?[3-6]|y[3-6]|ks2|key stage 2)\b", re.IGNORECASE)
-MAX_ROWS = 50_000
+MAX_ROWS = 20_000  # the merged pack grows ~24 KB a page in memory: 20,000 sheets stay under 1 GB
 MAX_CELL = 500  # characters: a name, a role or a class, not a document
 MAX_BYTES = 32 * 1024 * 1024
 EXCEL_HINT = "in Excel choose File > Save As > 'CSV UTF-8 (comma delimited)'"
