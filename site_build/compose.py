@@ -278,7 +278,7 @@ def _check_unused_overrides(project: Project, school: SchoolSource) -> None:
     added = {a.clause for settings in school.school.policies.values() for a in settings.add}
     for clause_id, source in school.overrides.items():
         if clause_id not in project.clauses and clause_id not in added:
-            raise PolicyError(f"this override matches no shared clause and is not added by school.yml", source.path,
+            raise PolicyError("this override matches no shared clause and is not added by school.yml", source.path,
                               hint=_suggest(clause_id, project.clauses, "shared clauses")
                               + f" To add a clause of the school's own, list it under policies: <policy>: add: in {school.path}")
 

@@ -82,23 +82,24 @@ def check_composed(text: str, file: Path | str, line: int | None) -> None:
     check_links(text, file, line)
 
 
+LINE_RULES = (  # (finds it, what is wrong, what to do), for each line of clause text
+    (RAW_HTML.search, "raw HTML is not allowed in clause text",
+     "use Markdown instead (e.g. **bold**, [link](https://...)); to show '<' write &lt;"),
+    (HEADING.match, "clause text must not contain Markdown headings",
+     "the engine numbers and titles each clause; use a **bold lead-in** for sub-parts"),
+    (NOTICE.match, "notice boxes (!!! or ???) are not allowed in clause text",
+     "the site's notices (draft, superseded) are the engine's; use a **bold lead-in** instead"),
+    (ATTRIBUTE_LIST.search, "attribute lists such as {: ... } are not allowed in clause text",
+     "the site's look comes from the theme; to show a brace write \\{"),
+    (CONTROL.search, "clause text contains an invisible control character",
+     "retype the line; control characters can hide a link's real target"),
+)
+
+
 def _check_line(line: str, file: Path | str, number: int | None, composed: bool = False) -> None:
-    made = " (made by the template)" if composed else ""
-    if RAW_HTML.search(line):
-        raise PolicyError(f"raw HTML is not allowed in clause text{made}", file, number,
-                          hint="use Markdown instead (e.g. **bold**, [link](https://...)); to show '<' write &lt;")
-    if HEADING.match(line):
-        raise PolicyError(f"clause text must not contain Markdown headings{made}", file, number,
-                          hint="the engine numbers and titles each clause; use a **bold lead-in** for sub-parts")
-    if NOTICE.match(line):
-        raise PolicyError(f"notice boxes (!!! or ???) are not allowed in clause text{made}", file, number,
-                          hint="the site's notices (draft, superseded) are the engine's; use a **bold lead-in** instead")
-    if ATTRIBUTE_LIST.search(line):
-        raise PolicyError(f"attribute lists such as {{: ... }} are not allowed in clause text{made}", file, number,
-                          hint="the site's look comes from the theme; to show a brace write \\{")
-    if CONTROL.search(line):
-        raise PolicyError(f"clause text contains an invisible control character{made}", file, number,
-                          hint="retype the line; control characters can hide a link's real target")
+    for finds, message, hint in LINE_RULES:
+        if finds(line):
+            raise PolicyError(message + (" (made by the template)" if composed else ""), file, number, hint=hint)
 
 
 def image_targets(text: str) -> list[str]:

@@ -23,7 +23,6 @@ from jinja2 import Environment, StrictUndefined, Undefined, TemplateError, Templ
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from markupsafe import Markup
 
 from .errors import PolicyError
 

@@ -68,6 +68,14 @@ def tree_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def approved_primary(folder: Path, slug: str) -> Path:
+    """A scratch project with one new primary school (both pupils' agreements), approved on 2025-09-01."""
+    root = copy_project(folder / "project")
+    assert run_cli("new-school", slug, "--name", "Maple Primary School", cwd=root).code == 0
+    assert run_cli("approve", slug, "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=root).code == 0
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")

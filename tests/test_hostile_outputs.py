@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CLI, EXAMPLE_SCHOOLS, SHARED_CACHE, assert_clean_failure, copy_project, run_cli
+from conftest import CLI, EXAMPLE_SCHOOLS, SHARED_CACHE, approved_primary, assert_clean_failure, run_cli
 from site_build.yaml_source import parse_yaml
 
 SLUG = EXAMPLE_SCHOOLS[0]  # four releases of acceptable-use
@@ -26,11 +26,7 @@ MEMORY_LIMIT = 1024**3  # address space per process, checked by the kernel (RLIM
 
 @pytest.fixture(scope="module")
 def school(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scratch project with one approved primary school whose agreements can be printed."""
-    root = copy_project(tmp_path_factory.mktemp("outputs") / "project")
-    assert run_cli("new-school", PACK, "--name", "Maple Primary School", cwd=root).code == 0
-    assert run_cli("approve", PACK, "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=root).code == 0
-    return root
+    return approved_primary(tmp_path_factory.mktemp("outputs"), PACK)
 
 
 def snapshot(root: Path) -> dict[Path, bytes]:

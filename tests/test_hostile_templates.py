@@ -93,7 +93,7 @@ def test_a_hidden_escape_attempt_fails_the_build_and_leaves_the_site(project: Pa
     append(project / "clauses" / "printers.md", '{% set _ = school.parse_raw("' + PICKLE + '") %}')
     append(project / "overrides" / SCHOOL / "logging-on.md", '{% set _ = school.parse_raw("' + PICKLE + '") %}')
     result = run_cli("build", SCHOOL, "--today", BUILD_DATE, cwd=project, memory_mb=MEMORY_MB)
-    assert_clean_failure(result, f"overrides/{SCHOOL}/logging-on.md")
+    assert_clean_failure(result, "clauses/printers.md:", "parse_raw")
     assert (project / "site" / SCHOOL / "index.html").read_bytes() == before
     assert not (project / "PWNED").exists()
 

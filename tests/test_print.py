@@ -17,13 +17,9 @@ VERSION = "2025-09-01 (update)"
 
 @pytest.fixture(scope="module")
 def school(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scratch project with one approved primary school (both pupils' agreements)."""
-    from conftest import copy_project
+    from conftest import approved_primary
 
-    root = copy_project(tmp_path_factory.mktemp("print") / "project")
-    assert run_cli("new-school", SLUG, "--name", "Maple Primary School", cwd=root).code == 0
-    assert run_cli("approve", SLUG, "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=root).code == 0
-    return root
+    return approved_primary(tmp_path_factory.mktemp("print"), SLUG)
 
 
 def pages_text(path: Path) -> list[str]:
