@@ -77,15 +77,22 @@ POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsa
 
 
 class _InlineScripts(HTMLParser):
-    """Collects the text of every inline script a browser would run."""
+    """Collects the text of every inline script a browser would run, outside the page's article.
+
+    The article is the page's content (sanitised, so it holds no script); should a script ever get in there,
+    it gets no hash, and the browser refuses to run it.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.scripts: list[str] = []
         self._current: list[str] | None = None
+        self._in_article = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script":
+        if tag == "article":
+            self._in_article += 1
+        if tag == "script" and not self._in_article:
             found = dict(attrs)
             runs = "src" not in found and (found.get("type") or "").strip().lower() in SCRIPT_TYPES
             self._current = [] if runs else None
@@ -95,6 +102,8 @@ class _InlineScripts(HTMLParser):
             self._current.append(data)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self._in_article = max(self._in_article - 1, 0)
         if tag == "script" and self._current is not None:  # a browser hashes the text with its newlines normalised
             self.scripts.append("".join(self._current).replace("\r\n", "\n").replace("\r", "\n"))
             self._current = None

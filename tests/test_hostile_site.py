@@ -154,6 +154,15 @@ def test_every_page_has_a_csp_first_in_head_naming_each_inline_script(school_sit
     assert scan_site(school_site) == []
 
 
+def test_a_script_inside_the_article_gets_no_hash_so_the_browser_refuses_it():
+    from site_build.sanitize import inline_script_hashes
+
+    theme = "<script>var theme = 1;</script>"
+    page = f"<html><head></head><body>{theme}<article class='md-content__inner'><script>alert(1)</script></article></body></html>"
+    assert inline_script_hashes(page) == inline_script_hashes(f"<html><head></head><body>{theme}</body></html>")
+    assert len(inline_script_hashes(page)) == 1
+
+
 def test_hostile_school_values_publish_no_script(project: Path):
     def hostile(data):
         data["name"] = 'Tudhoe Moor {: onclick="alert(1)" #x }'
