@@ -47,7 +47,9 @@ class ErrorCollector:
         self.errors: list[PolicyError] = []
 
     def add(self, error: PolicyError | PolicyErrors) -> None:
-        self.errors.extend(error.errors if isinstance(error, PolicyErrors) else [error])
+        for one in error.errors if isinstance(error, PolicyErrors) else [error]:
+            if one not in self.errors:  # two checks that find the same problem report it once
+                self.errors.append(one)
 
     def raise_if_any(self) -> None:
         if self.errors:
