@@ -186,7 +186,7 @@ class Library:
     """What the generator needs to know about the shared clauses and the outline."""
 
     def __init__(self, project: Path):
-        from site_build.load import load_clause, load_outline
+        from site_build.load.project import load_clause, load_outline
 
         self.root = project
         self.clauses = {p.stem: load_clause(p, "library", project) for p in sorted((project / "clauses").glob("*.md"))}
@@ -359,14 +359,14 @@ def write_school(project: Path, slug: str, data: dict, overrides: dict[str, str]
         (over / "theme" / "logo.svg").write_text(LOGO, encoding="utf-8")
         (over / "theme" / "extra.css").write_text(".md-header { box-shadow: none; }\n", encoding="utf-8")
         data = {**data, "logo": "logo.svg"}
-    text = f"# Synthetic school for bench/bench.py\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    text = "# Synthetic school for bench/bench.py\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
     (folder / "school.yml").write_text(text, encoding="utf-8")
 
 
 def generate(project: Path, count: int, seed: int = 2026) -> dict:
     """Write `count` schools into `project` (clauses etc. already copied); approve some releases. Returns stats."""
-    from site_build.approval import approve
-    from site_build.load import load_project
+    from site_build.commands.approve import approve
+    from site_build.load.project import load_project
 
     (project / "schools").mkdir(exist_ok=True)
     (project / "overrides").mkdir(exist_ok=True)
@@ -405,7 +405,7 @@ def generate(project: Path, count: int, seed: int = 2026) -> dict:
     # Releases: the real approve(), in-process (200 `policy-site approve` processes would dominate the run),
     # with the unchanging clause library loaded once instead of once per approval.
     from site_build import approval
-    from site_build.load import Project, load_school
+    from site_build.load.project import Project, load_school
 
     def load_cached(root: Path, only: list[str] | None = None) -> Project:
         return Project(base.root, base.clauses, base.outlines, {s: load_school(base.root, s) for s in only or []})
@@ -437,9 +437,9 @@ def _approve_all(project: Path, lib: Library, release_plan: list[tuple[str, int]
 
 def _valid(project: Path, base, lib: Library, slug: str, data: dict, overrides: dict[str, str], logo: bool) -> bool:
     """Write the school and compose it; a drop that leaves an unguarded ref() dangling is undone and retried."""
-    from site_build.compose import compose_policy, outline_for
+    from site_build.compose.policy import compose_policy, outline_for
     from site_build.errors import PolicyError, PolicyErrors
-    from site_build.load import load_school
+    from site_build.load.project import load_school
 
     drop = data["policies"][POLICY].get("drop", [])
     for _ in range(8):
@@ -490,8 +490,8 @@ def slugs_of(project: Path) -> list[str]:
 def compose_worker(project: Path) -> None:
     """(In a fresh process) load + compose every school's policies: the first pass compiles the templates."""
     start = time.perf_counter()
-    from site_build.compose import compose_all
-    from site_build.load import load_project
+    from site_build.compose.policy import compose_all
+    from site_build.load.project import load_project
     imported = time.perf_counter()
     project_ = load_project(project)
     loaded = time.perf_counter()
@@ -518,11 +518,12 @@ def measure_compose(project: Path) -> dict:
 def prepare_plain_mkdocs(project: Path, dest: Path) -> list[Path]:
     """The same pages and PDFs policy-site publishes, one docs dir + INHERIT config per school (untimed)."""
     import yaml
+
     from site_build import site as site_module
-    from site_build.load import load_project
-    from site_build.publish import policy_states, school_downloads
-    from site_build.render_pdf import PdfCache
-    from site_build.site_pages import school_pages
+    from site_build.commands.build import policy_states, school_downloads
+    from site_build.load.project import load_project
+    from site_build.render.pdf import PdfCache
+    from site_build.site.pages import school_pages
 
     loaded = load_project(project)
     states = policy_states(loaded)
@@ -685,10 +686,10 @@ def serve_latency(project: Path, slug: str, rounds: int, workdir: Path) -> dict:
 
 def diff_figures(project: Path, reps: int) -> dict:
     """Diff of the two largest composed policies: the CLI end to end, and compare+redline in-process."""
-    from site_build.compose import compose_all
-    from site_build.diff import compare_documents
-    from site_build.load import load_project
-    from site_build.render_redline import redline_html
+    from site_build.compose.policy import compose_all
+    from site_build.diff.compare import compare_documents
+    from site_build.load.project import load_project
+    from site_build.render.redline import redline_html
 
     documents = compose_all(load_project(project))
     size = {key: sum(len(c.text) for c in doc.clauses) for key, doc in documents.items()}
@@ -711,8 +712,8 @@ def diff_figures(project: Path, reps: int) -> dict:
 
 def pack_figures(project: Path, workdir: Path, people: int) -> dict:
     """`policy-site agreements` with a roster, for a school with a release: seconds per sheet."""
-    from site_build.load import load_project
-    from site_build.releases import read_releases
+    from site_build.load.project import load_project
+    from site_build.store.releases import read_releases
 
     best = None
     for slug in slugs_of(project):
@@ -756,8 +757,8 @@ def table(rows: list[tuple[str, str, str, str]]) -> str:
     head = ("figure", "value", "target", "ok?")
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(4)]
     line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(str(c).ljust(w) for c, w in zip(head, widths)), line]
-    out += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
+    out = ["  ".join(str(c).ljust(w) for c, w in zip(head, widths, strict=True)), line]
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(out)
 
 
@@ -962,10 +963,10 @@ def report(f: dict, head_n: int, sizes: list[int]) -> str:
         "",
         f"policy-site benchmark ({f['mode']} mode), build date {f['build_date']}, policy-site --jobs {f['jobs']} (its default)",
         f"machine: {m['nproc']} cores, {m['cpu']}, Python {m['python']}, {m['platform']}",
-        f"versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+        "versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
         + f"; engine: commit {f['engine']['commit']}{' + uncommitted changes' if f['engine']['uncommitted_changes'] else ''}"
         " (run from a snapshot taken at the start)",
-        f"1-minute load average as each step began (other work on this machine inflates the times): "
+        "1-minute load average as each step began (other work on this machine inflates the times): "
         + ", ".join(f"{step} {load:.1f}" for step, load in f["load_by_step"].items()) + f", end {f['load_average_at_end'][0]:.1f}",
         f"schools: {g['schools']} generated ({', '.join(f'{k} {v}' for k, v in sorted(g['phases'].items()))}); "
         f"{g['with_releases']} with {g['releases']} releases; {g['overrides']} override clauses; {g['added_clauses']} added clauses; "

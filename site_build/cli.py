@@ -6,8 +6,9 @@ import datetime as dt
 import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 from rich.console import Console
@@ -94,8 +95,9 @@ def main(ctx: click.Context, project: Path) -> None:
 def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, today_text: str | None, jobs: int,
           force: bool, shard: str | None, index_only: bool, site_url: str | None) -> None:
     """Build the sites of SCHOOLS (default: every school, plus the trust index)."""
-    from .load import school_slugs
-    from .publish import BuildOptions, build as build_sites
+    from .commands.build import BuildOptions
+    from .commands.build import build as build_sites
+    from .load.project import school_slugs
 
     root = project_root(ctx)
     options = BuildOptions(out=out if out.is_absolute() else Path.cwd() / out,
@@ -133,10 +135,10 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 @reports_errors
 def check(ctx: click.Context) -> None:
     """Validate every school, clause and outline; report every problem at once."""
-    from .base_config import load_base_config
+    from .commands.build import policy_states
     from .errors import ErrorCollector
-    from .load import load_project
-    from .publish import policy_states
+    from .load.base_config import load_base_config
+    from .load.project import load_project
 
     errors = ErrorCollector()
     project = load_project(project_root(ctx), errors=errors)
@@ -163,7 +165,7 @@ def check(ctx: click.Context) -> None:
 @reports_errors
 def new_school(ctx: click.Context, slug: str, name: str | None, phase: str) -> None:
     """Scaffold schools/SLUG/school.yml, ready to build."""
-    from .scaffold import new_school as scaffold
+    from .commands.new_school import new_school as scaffold
 
     path = scaffold(project_root(ctx), slug, name, phase)
     console.print(f"created {path}\nnext: edit it, then run `policy-site build {slug}` or `policy-site serve {slug}`", markup=False)
@@ -177,7 +179,7 @@ def new_school(ctx: click.Context, slug: str, name: str | None, phase: str) -> N
 @reports_errors
 def serve(ctx: click.Context, school: str, port: int, draft: bool) -> None:
     """Live preview of SCHOOL's site: saving a clause or school.yml rebuilds it."""
-    from .preview import serve as serve_preview
+    from .commands.serve import serve as serve_preview
 
     serve_preview(project_root(ctx), school, port, draft, log=err.print)
 
@@ -198,8 +200,8 @@ def serve(ctx: click.Context, school: str, port: int, draft: bool) -> None:
 def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str | None, note: str, kind: str,
             reaffirm: bool, sign: Path | None) -> None:
     """Freeze SCHOOL's draft of POLICY as an approved release."""
-    from .approval import approve as approve_policy
-    from .versions import format_date
+    from .commands.approve import approve as approve_policy
+    from .model.release import format_date
 
     release, path = approve_policy(project_root(ctx), school, policy, parse_date(on_text, "--on"), by, note, kind, reaffirm,
                                    sign)
@@ -219,7 +221,7 @@ def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str 
 @reports_errors
 def verify(ctx: click.Context, today_text: str | None, site: Path | None, require_signatures: bool) -> None:
     """Prove that every approved release is intact, in order, signed, and the one published."""
-    from .approval import verify_all
+    from .commands.approve import verify_all
 
     report = verify_all(project_root(ctx), parse_date(today_text, "--today") or dt.date.today(), site, require_signatures)
     for line in report.lines:
@@ -237,7 +239,7 @@ def verify(ctx: click.Context, today_text: str | None, site: Path | None, requir
 @reports_errors
 def keygen(ctx: click.Context, out: Path) -> None:
     """Create a signing key for approvals; prints the public key to add to school.yml `signers:`."""
-    from .signing import generate_key
+    from .store.signing import generate_key
 
     root = ctx.obj["root"]
     public = generate_key(out, root if (root / "schools").is_dir() else None)
@@ -255,8 +257,8 @@ def keygen(ctx: click.Context, out: Path) -> None:
 @reports_errors
 def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, csv_path: Path | None) -> None:
     """Review dashboard: every school and policy, its version and when it is due."""
-    from .dashboard import review_rows, review_table, write_csv, write_ics
-    from .output_paths import check_output_file
+    from .commands.status import review_rows, review_table, write_csv, write_ics
+    from .store.output_paths import check_output_file
 
     root = project_root(ctx)
     ics = ics and check_output_file(root, ics, "--ics")
@@ -286,8 +288,8 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
 def agreements(ctx: click.Context, school: str, policy: str | None, role: str | None, roster: Path | None, output: Path,
                jobs: int) -> None:
     """Print SCHOOL's agreement pack: a sheet per person from --roster, or a blank sheet per role."""
-    from .agreements import build_pack
-    from .output_paths import check_output_file
+    from .render.agreements import build_pack
+    from .store.output_paths import check_output_file
 
     root = project_root(ctx)
     count, note = build_pack(root, school, policy, role.lower() if role else None, roster,
@@ -310,8 +312,8 @@ def agreements(ctx: click.Context, school: str, policy: str | None, role: str | 
 def diff(ctx: click.Context, school: str, policy: str, from_version: str | None, to_version: str, against: str | None,
          fmt: str, output: Path | None) -> None:
     """A clause-by-clause redline of SCHOOL's POLICY between two versions."""
-    from .output_paths import check_output_file
-    from .redline import redline
+    from .commands.diff import redline
+    from .store.output_paths import check_output_file
 
     root = project_root(ctx)
     output = output and check_output_file(root, output, "-o")

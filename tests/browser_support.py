@@ -7,10 +7,10 @@ import json
 import os
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urljoin
 
 TESTS = Path(__file__).resolve().parent
@@ -59,7 +59,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
             return str(AXE)
         return super().translate_path(path)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:

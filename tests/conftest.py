@@ -100,7 +100,7 @@ def draft_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def edit_school(root: Path, slug: str, change) -> None:
     """Apply `change` to a school's YAML as data (comments in the scratch copy are not kept)."""
-    from site_build.yaml_source import parse_yaml
+    from site_build.load.yaml_lines import parse_yaml
 
     path = root / "schools" / slug / "school.yml"
     data, _ = parse_yaml(path.read_text(), path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import BUILD_DATE, assert_clean_failure, edit_school, run_cli, tree_hash
 
 SCHOOL = "chellaston-infant"
@@ -43,7 +42,6 @@ def fails_without_touching_site(project: Path, *expected: str) -> None:
 
 def test_malformed_yaml_names_file_and_line(built: Path):
     path = school_yml(built)
-    line = line_of(path, "phase:")
     edit(path, "phase:", "phase: [infant\n  oops:")
     fails_without_touching_site(built, f"schools/{SCHOOL}/school.yml:", "not valid YAML")
 

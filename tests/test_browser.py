@@ -12,16 +12,26 @@ installs all three). Without them the tests are skipped on a developer's machine
 from __future__ import annotations
 
 import re
-import unicodedata
 import shutil
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from browser_support import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, EXTERNAL, PHONE, describe_violations, in_ci,
-                             missing_requirements, run_axe, serve)
+from browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    EXTERNAL,
+    PHONE,
+    describe_violations,
+    in_ci,
+    missing_requirements,
+    run_axe,
+    serve,
+)
 from conftest import BUILD_DATE, EXAMPLE_SCHOOLS, run_cli
 
 SCHOOL = "chellaston-infant"  # has the wifi, Facebook and encryption clauses and an archived release

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from site_build.compose import compose_all
+from site_build.compose.policy import compose_all
 from site_build.errors import PolicyError, PolicyErrors
-from site_build.load import load_project
+from site_build.load.project import load_project
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

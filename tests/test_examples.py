@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE_SCHOOLS
 
 # Facts each seed states that the school's published policy (or home page) must carry.

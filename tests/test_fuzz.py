@@ -12,13 +12,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_build.compose import compose_all
+from site_build.compose.policy import compose_all
 from site_build.errors import PolicyError, PolicyErrors
-from site_build.load import load_project
-from site_build.roster import decode_roster, parse_roster
-from site_build.schema import School
-from site_build.validation import validate
-from site_build.yaml_source import parse_yaml
+from site_build.load.project import load_project
+from site_build.load.roster import decode_roster, parse_roster
+from site_build.load.schema_errors import validate
+from site_build.load.yaml_lines import parse_yaml
+from site_build.model.schema import School
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 CLEAR = (PolicyError, PolicyErrors)

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import BUILD_DATE, CLI, assert_clean_failure, run_cli
 
 SCHOOL = "tudhoe-moor-nursery"

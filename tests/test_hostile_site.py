@@ -16,7 +16,6 @@ from pathlib import Path
 
 import markdown
 import pytest
-
 from conftest import BUILD_DATE, assert_clean_failure, copy_project, edit_school, run_cli
 
 SCHOOL = "tudhoe-moor-nursery"
@@ -155,7 +154,7 @@ def test_every_page_has_a_csp_first_in_head_naming_each_inline_script(school_sit
 
 
 def test_a_script_inside_the_article_gets_no_hash_so_the_browser_refuses_it():
-    from site_build.sanitize import inline_script_hashes
+    from site_build.site.safety_plugin import inline_script_hashes
 
     theme = "<script>var theme = 1;</script>"
     page = f"<html><head></head><body>{theme}<article class='md-content__inner'><script>alert(1)</script></article></body></html>"
@@ -332,7 +331,7 @@ HOSTILE_HTML = [
 
 @pytest.mark.parametrize("html", HOSTILE_HTML)
 def test_sanitiser_strips_script_and_outside_resources(html: str):
-    from site_build.sanitize import SafetyPlugin
+    from site_build.site.safety_plugin import SafetyPlugin
 
     cleaned = SafetyPlugin().on_page_content(html, page=None, config=None, files=None)
     lowered = cleaned.lower()
@@ -342,7 +341,7 @@ def test_sanitiser_strips_script_and_outside_resources(html: str):
 
 
 def test_sanitiser_keeps_what_markdown_admonitions_tables_and_redlines_produce():
-    from site_build.sanitize import clean_html
+    from site_build.render.html_clean import clean_html
 
     html = ('<h2 id="2-step-sign-in">T<a class="headerlink" href="#2-step-sign-in" title="Permanent link">¶</a></h2>'
             '<div class="admonition note"><p class="admonition-title">Note</p><p><strong>x</strong> <em>y</em></p></div>'
@@ -360,7 +359,7 @@ def test_sanitiser_keeps_what_markdown_admonitions_tables_and_redlines_produce()
     '[x](https://ok){ onmouseover=alert(1) data-x=1 }',
 ])
 def test_attribute_lists_set_only_safe_ids_and_classes(text: str):
-    from site_build.render_pdf import MARKDOWN_EXTENSIONS, markdown_html
+    from site_build.render.pdf import MARKDOWN_EXTENSIONS, markdown_html
 
     for html in (markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS), str(markdown_html(text))):
         assert not re.search(r"\s(on\w+|href=\"javascript|style|data-x)", html), html

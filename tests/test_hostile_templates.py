@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import BUILD_DATE, assert_clean_failure, run_cli
 
 SCHOOL = "tudhoe-moor-nursery"
@@ -206,7 +205,7 @@ def test_a_remote_image_in_a_clause_is_refused_at_check_with_its_line(project: P
 
 
 def test_print_html_with_images_lays_out_without_fetching_anything(tmp_path: Path):
-    from site_build.render_pdf import html_to_pdf
+    from site_build.render.pdf import html_to_pdf
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not an image")

@@ -7,9 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import assert_clean_failure, run_cli
+from pypdf import PdfReader
 
 SLUG = "maple-primary"
 VERSION = "2025-09-01 (update)"
@@ -86,7 +85,7 @@ def test_pack_from_roster_has_one_page_per_person_then_the_register(school: Path
     pages = pages_text(out)
     people = [row[0] for row in ROSTER[1:] if row[0]]
     assert len(pages) == len(people) + 1
-    for person, text in zip(people, pages):
+    for person, text in zip(people, pages, strict=False):
         assert f"Name: {person}" in text.replace("\u202b", "").replace("\u202c", "") or person in text
         assert VERSION in text and "Signed:" in text
     assert "Child: Aoife O'Brien" in pages[1] and "parents and carers" in pages[1]

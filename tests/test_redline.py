@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_clean_failure, edit_school, run_cli
-from site_build.diff import compare_documents, word_diff
-from site_build.document import Clause, Document
+
+from site_build.diff.compare import compare_documents, word_diff
+from site_build.model.document import Clause, Document
 
 SLUG = "tudhoe-moor-nursery"
 POLICY = "acceptable-use"
@@ -60,7 +60,8 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     clauses = root / "clauses"
     replace(clauses / "passwords.md", "strong", "long, strong")                     # a word changed
     append(clauses / "software-updates.md", "Report a lost device at once.")        # a sentence added
-    policy = lambda change: edit_school(root, SLUG, lambda data: change(data["policies"][POLICY]))
+    def policy(change):
+        edit_school(root, SLUG, lambda data: change(data["policies"][POLICY]))
     policy(lambda p: p.setdefault("add", []).append({"clause": "visitor-badges", "before": "monitoring-and-review"}))
     (root / "overrides" / SLUG).mkdir(parents=True, exist_ok=True)                  # ...a clause added, renumbering below
     (root / "overrides" / SLUG / "visitor-badges.md").write_text("---\ntitle: Visitor badges\n---\nVisitors wear a badge.\n")
@@ -91,7 +92,8 @@ def test_json_reports_exactly_the_planted_changes(planted: Path):
                      ("printers", "removed"), ("recording-calls", "moved"), ("unacceptable-use", "changed")}
     renumbered = {c["id"]: c for c in changes if c["kind"] == "renumbered"}
     assert {"monitoring-and-review", "related-policies"} <= set(renumbered)
-    same_apart_from_refs = lambda text: re.sub(r"\[(section|appendix) [0-9.]+\]", "[ref]", text)
+    def same_apart_from_refs(text):
+        return re.sub(r"\[(section|appendix) [0-9.]+\]", "[ref]", text)
     for change in renumbered.values():
         assert same_apart_from_refs(change["old_text"]) == same_apart_from_refs(change["new_text"])
         assert change["old_number"] != change["new_number"]

@@ -10,10 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_clean_failure, copy_project, run_cli
-from site_build.signing import load_private_key, public_key_text, sign_hash
-from site_build.versions import release_hash
+
+from site_build.model.release import release_hash
+from site_build.store.signing import load_private_key, public_key_text, sign_hash
 
 SLUG = "new-academy"
 POLICY = "acceptable-use"
@@ -44,7 +44,7 @@ def chain_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
         school.write(f'signers:\n  - name: "{SIGNER}"\n    public_key: "{public}"\n')
     sign = ["--sign", str(keys / "clerk.pem")]
     for version, extra, change in zip(VERSIONS, (sign, sign, []), (None, ("printers", "printer", "multifunction device"),
-                                                                   ("facebook-cheat-sheet", "Facebook", "Facebook (and Instagram)"))):
+                                                                   ("facebook-cheat-sheet", "Facebook", "Facebook (and Instagram)")), strict=True):
         if change:
             change_clause(root, *change)
         result = run_cli("approve", SLUG, POLICY, "--on", version, "--note", f"Approved {version}", *extra, cwd=root)

@@ -7,10 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import CLI, assert_clean_failure, run_cli, tree_hash
-from site_build.compose import compose_all
-from site_build.load import load_project
+
+from site_build.compose.policy import compose_all
+from site_build.load.project import load_project
 
 SLUG = "new-academy"
 POLICY = "acceptable-use"
@@ -150,7 +150,7 @@ def test_status_table_and_calendar(fresh: Path):
     ics = fresh / "reviews.ics"
     result = run_cli("status", "--today", "2026-08-01", "--within", "60", "--ics", str(ics), cwd=fresh)
     assert result.code == 0, result.text
-    line = next(l for l in result.out.splitlines() if "New Academy" in l)
+    line = next(row for row in result.out.splitlines() if "New Academy" in row)
     assert "10 September 2026" in line and "due within 60 days" in line
     calendar = ics.read_text()
     assert "BEGIN:VCALENDAR" in calendar and "DTSTART;VALUE=DATE:20260910" in calendar and "New Academy" in calendar

@@ -1,0 +1,1 @@
+"""Stage 2: compose a school's policy from the clause library, in the template sandbox (pure)."""

@@ -1,0 +1,308 @@
+"""Compose stage: a school's settings + an outline + the clause library -> one numbered Document.
+
+Pure: reads only the loaded sources, writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..errors import ErrorCollector, PolicyError
+from ..load.project import ClauseSource, OutlineSource, Project, SchoolSource
+from ..load.yaml_lines import line_of
+from ..model.document import Agreement, Clause, Document
+from ..model.schema import ClauseAddition, ItemAddition, OutlineEntry, PolicySettings
+from .markdown_rules import check_composed, check_source, image_targets, plain_data
+from .sandbox import evaluate, render
+
+
+@dataclass
+class _Node:
+    source: ClauseSource
+    origin: str
+    children: list[_Node] = field(default_factory=list)
+
+
+def compose_all(project: Project) -> dict[tuple[str, str], Document]:
+    """Compose every policy of every loaded school, collecting every problem before raising."""
+    errors = ErrorCollector()
+    documents = {}
+    for slug, school in project.schools.items():
+        for policy_id in school.school.policies:
+            try:
+                documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses)
+            except PolicyError as exc:
+                errors.add(exc)
+        try:
+            _check_unused_overrides(project, school)
+        except PolicyError as exc:
+            errors.add(exc)
+    errors.raise_if_any()
+    return documents
+
+
+def outline_for(project: Project, school: SchoolSource, policy_id: str) -> OutlineSource:
+    """The outline of one of the school's policies; an error if the school has no such policy or outline."""
+    if policy_id not in school.school.policies:
+        raise PolicyError(f"{school.school.name} has no policy '{policy_id}'", school.path,
+                          hint=f"its policies: {', '.join(school.school.policies) or 'none'}")
+    if policy_id not in project.outlines:
+        raise PolicyError(f"there is no policy outline '{policy_id}'", school.path, line_of(school.lines, ("policies", policy_id)),
+                          hint=_suggest(policy_id, project.outlines, "policy outlines in policies_src/"))
+    return project.outlines[policy_id]
+
+
+def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource]) -> Document:
+    """Compose one school's policy: select, place, number, then render every clause."""
+    settings = school.school.policies.get(outline.id, PolicySettings())
+    where = _Locator(school, outline.id)
+    review_cycle = settings.review_cycle or outline.outline.review_cycle
+    title = settings.title or outline.outline.title
+    context: dict[str, Any] = {
+        "school": plain_data(school.school.model_dump()),
+        "policy": plain_data({"id": outline.id, "title": title, "review_cycle": review_cycle}),
+    }
+    _check_variables(settings, library, school, where)
+    sources = {**library, **school.overrides}
+    optional = _optional_ids(outline.outline.sections + outline.outline.appendices)
+    for clause_id in settings.include:
+        if clause_id not in optional:
+            raise PolicyError(f"'{clause_id}' is not an optional clause of this policy", school.path, where("include"),
+                              hint=f"optional clauses: {', '.join(sorted(optional))}")
+    all_ids = _all_ids(outline.outline.sections + outline.outline.appendices)
+    for clause_id in settings.drop:
+        if clause_id not in all_ids:
+            raise PolicyError(f"cannot drop '{clause_id}': the policy has no such clause", school.path, where("drop"),
+                              hint=_suggest(clause_id, all_ids, "clauses"))
+    pick = _Picker(settings, sources, school, context, outline)
+    sections = pick.nodes(outline.outline.sections)
+    appendices = pick.nodes(outline.outline.appendices)
+    for index, addition in enumerate(settings.add):
+        _place(addition, sections, appendices, school, where("add", index), library)
+    numbers = _number(sections, appendices)
+    titles: dict[str, str] = {}
+    context = {**context, "ref": _ref_function(numbers), "has": lambda clause_id: clause_id in numbers}
+    clauses = []
+    for node, number, level in _walk_numbered(sections, appendices):
+        source = node.source
+        clause_context = {**context, "vars": plain_data({**source.meta.defaults, **settings.variables})}
+        items = _items(source, settings, school, where, clause_context)
+        clause_context["items"] = items
+        clause_context["item_list"] = lambda items=items, numbered=source.meta.numbered: Markup(_markdown_list(items, numbered))
+        check_source(source.meta.title, source.path, source.line("title"))
+        check_source(source.body, source.path, source.body_line)
+        title_text = render(source.meta.title, clause_context, source.path, source.line("title") or 1).strip()
+        check_composed(title_text, source.path, source.line("title"))
+        text = render(source.body, clause_context, source.path, source.body_line).strip()
+        check_composed(text, source.path, source.body_line)
+        _check_images(text, school, source)
+        titles[source.id] = title_text
+        clauses.append(Clause(source.id, number, title_text, _tidy(text), level, node.origin))
+    agreements = tuple(Agreement(a.clause, tuple(a.roles), a.age_group) for a in outline.outline.agreements if a.clause in numbers)
+    return Document(outline.id, title, school.slug, school.school.name, review_cycle, tuple(clauses), agreements)
+
+
+class _Locator:
+    """Finds the line of a key under `policies.<id>` in school.yml."""
+
+    def __init__(self, school: SchoolSource, policy_id: str):
+        self.school, self.prefix = school, ("policies", policy_id)
+
+    def __call__(self, *path: Any) -> int | None:
+        return line_of(self.school.lines, self.prefix + path)
+
+
+class _Picker:
+    """Chooses which outline entries a school's policy contains, and from which source."""
+
+    def __init__(self, settings: PolicySettings, sources: Mapping[str, ClauseSource], school: SchoolSource,
+                 context: dict[str, Any], outline: OutlineSource):
+        self.settings, self.sources, self.school, self.context, self.outline = settings, sources, school, context, outline
+
+    def nodes(self, entries: list[OutlineEntry], path: tuple = ()) -> list[_Node]:
+        chosen = []
+        for entry in entries:
+            if entry.clause in self.settings.drop or (entry.optional and entry.clause not in self.settings.include):
+                continue
+            if entry.when and not evaluate(entry.when, self.context, self.outline.path, self._line(entry)):
+                continue
+            source = self.sources.get(entry.clause)
+            if source is None:
+                raise PolicyError(f"the outline names a clause '{entry.clause}' that does not exist", self.outline.path,
+                                  self._line(entry), hint=_suggest(entry.clause, self.sources, "clauses"))
+            origin = "override" if source.origin == "override" else "library"
+            chosen.append(_Node(source, origin, self.nodes(entry.children)))
+        return chosen
+
+    def _line(self, entry: OutlineEntry) -> int | None:
+        return self.outline.clause_lines.get(entry.clause)
+
+
+def _place(addition: ClauseAddition, sections: list[_Node], appendices: list[_Node], school: SchoolSource,
+           line: int | None, library: Mapping[str, ClauseSource]) -> None:
+    """Insert a school's own clause (from overrides/<slug>/) where school.yml says."""
+    source = school.overrides.get(addition.clause)
+    if source is None:
+        raise PolicyError(f"the clause '{addition.clause}' to add has no file", school.path, line,
+                          hint=f"create overrides/{school.slug}/{addition.clause}.md")
+    if addition.clause in library or _find(sections + appendices, addition.clause):
+        raise PolicyError(f"'{addition.clause}' is already a clause of this policy", school.path, line,
+                          hint="to change a shared clause, just create the override file; to add one, give it a new id")
+    node = _Node(source, "school")
+    if addition.appendix:
+        appendices.append(node)
+        return
+    anchor = addition.after or addition.before or addition.under
+    found = _find(sections, anchor) or _find(appendices, anchor)
+    if found is None:
+        raise PolicyError(f"cannot place '{addition.clause}': '{anchor}' is not in this school's policy", school.path, line,
+                          hint="place it next to a clause the school keeps")
+    siblings, index = found
+    if addition.under:
+        siblings[index].children.append(node)
+    else:
+        siblings.insert(index + (1 if addition.after else 0), node)
+
+
+def _find(nodes: list[_Node], clause_id: str) -> tuple[list[_Node], int] | None:
+    for index, node in enumerate(nodes):
+        if node.source.id == clause_id:
+            return nodes, index
+        found = _find(node.children, clause_id)
+        if found:
+            return found
+    return None
+
+
+def _number(sections: list[_Node], appendices: list[_Node]) -> dict[str, str]:
+    return {node.source.id: number for node, number, _ in _walk_numbered(sections, appendices)}
+
+
+def _walk_numbered(sections: list[_Node], appendices: list[_Node]):
+    """Yield (node, number, level) in reading order: 1, 1.1, 1.1.1, ..., Appendix 1, ..."""
+    def walk(nodes: list[_Node], prefix: str, level: int):
+        for index, node in enumerate(nodes, start=1):
+            number = f"{prefix}{index}"
+            yield node, number, level
+            yield from walk(node.children, number + ".", level + 1)
+
+    yield from walk(sections, "", 1)
+    for index, node in enumerate(appendices, start=1):
+        yield node, f"Appendix {index}", 1
+        yield from walk(node.children, f"Appendix {index}.", 2)
+
+
+def _ref_function(numbers: dict[str, str]):
+    def ref(clause_id: str) -> Markup:
+        if clause_id not in numbers:
+            raise PolicyError(f"ref(\"{clause_id}\") points to a clause that is not in this school's policy",
+                              hint=_suggest(clause_id, numbers, "clauses in this policy")
+                              + " If the clause is optional, guard the sentence with {% if has(\"" + clause_id + "\") %}")
+        number = numbers[clause_id]
+        label = number.replace("Appendix", "appendix") if number.startswith("Appendix") else f"section {number}"
+        return Markup(f"[{label}](#{clause_id})")
+    return ref
+
+
+def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource, where: _Locator,
+           context: dict[str, Any]) -> list[str]:
+    """The clause's list items after the school's additions and drops, rendered."""
+    changes = settings.items.get(source.id)
+    library_ids = [item.id for item in source.meta.items]
+    chosen = {item.id for item in source.meta.items if not item.optional}
+    own: list[ItemAddition] = []
+    if changes:
+        for index, added in enumerate(changes.add):
+            if isinstance(added, str):
+                if added not in library_ids:
+                    raise PolicyError(f"the clause '{source.id}' has no item '{added}'", school.path, where("items", source.id, "add", index),
+                                      hint=_suggest(added, library_ids, "items") + " To add an item of your own, give 'id' and 'text'.")
+                chosen.add(added)
+            else:
+                own.append(added)
+    selected = [(item.id, item.text, source.path, source.line("items", index, "text"))
+                for index, item in enumerate(source.meta.items) if item.id in chosen]
+    for added in own:
+        ids = [entry[0] for entry in selected]
+        anchor = added.after or added.before
+        if added.id in ids:
+            raise PolicyError(f"the item id '{added.id}' is already used in '{source.id}'", school.path, where("items", source.id),
+                              hint="give your item a new id")
+        if anchor and anchor not in ids:
+            raise PolicyError(f"cannot place item '{added.id}': '{anchor}' is not in the list", school.path, where("items", source.id),
+                              hint=_suggest(anchor, ids, "items"))
+        position = len(selected) if not anchor else ids.index(anchor) + (1 if added.after else 0)
+        selected.insert(position, (added.id, added.text, school.path, where("items", source.id, "add")))
+    for dropped in changes.drop if changes else []:
+        if dropped not in [entry[0] for entry in selected]:
+            raise PolicyError(f"cannot drop item '{dropped}' from '{source.id}': no such item", school.path,
+                              where("items", source.id, "drop"), hint=_suggest(dropped, library_ids, "items"))
+        selected = [entry for entry in selected if entry[0] != dropped]
+    return [_render_item(text, context, file, line) for _, text, file, line in selected]
+
+
+def _render_item(text: str, context: dict[str, Any], file: Path, line: int | None) -> str:
+    """A list item is checked like a clause body, before and after its template runs."""
+    check_source(text, file, line)
+    rendered = render(text, context, file, line or 1).strip()
+    check_composed(rendered, file, line)
+    return rendered
+
+
+def _markdown_list(items: list[str], numbered: bool) -> str:
+    return "\n".join(f"{index}. {text}" if numbered else f"- {text}" for index, text in enumerate(items, start=1))
+
+
+def _check_images(text: str, school: SchoolSource, source: ClauseSource) -> None:
+    for image in image_targets(text):
+        if image not in school.images:
+            raise PolicyError(f"the image '{image[:60]}' is not one of {school.school.name}'s files", source.path,
+                              source.body_line, hint=f"put it in overrides/{school.slug}/theme/ and refer to it by its "
+                              f"name there{': ' + ', '.join(sorted(school.images)) if school.images else ''}")
+
+
+def _check_variables(settings: PolicySettings, library: Mapping[str, ClauseSource], school: SchoolSource, where: _Locator) -> None:
+    known = {name for source in {**library, **school.overrides}.values() for name in source.meta.defaults}
+    for name in settings.variables:
+        if name not in known:
+            raise PolicyError(f"no clause uses a variable called '{name}'", school.path, where("variables", name),
+                              hint=_suggest(name, known, "variables"))
+
+
+def _check_unused_overrides(project: Project, school: SchoolSource) -> None:
+    added = {a.clause for settings in school.school.policies.values() for a in settings.add}
+    for clause_id, source in school.overrides.items():
+        if clause_id not in project.clauses and clause_id not in added:
+            raise PolicyError("this override matches no shared clause and is not added by school.yml", source.path,
+                              hint=_suggest(clause_id, project.clauses, "shared clauses")
+                              + f" To add a clause of the school's own, list it under policies: <policy>: add: in {school.path}")
+
+
+def _optional_ids(entries: list[OutlineEntry]) -> set[str]:
+    return {e.clause for e in entries if e.optional} | {i for e in entries for i in _optional_ids(e.children)}
+
+
+def _all_ids(entries: list[OutlineEntry]) -> set[str]:
+    return {e.clause for e in entries} | {i for e in entries for i in _all_ids(e.children)}
+
+
+def _suggest(name: str, choices: Any, what: str) -> str:
+    near = difflib.get_close_matches(name, list(choices), n=1)
+    return f"did you mean '{near[0]}'?" if near else f"check the name against the {what}."
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of blank lines left by template tags, so equal text has one form."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line == "" and out and out[-1] == "":
+            continue
+        out.append(line)
+    return "\n".join(out)

@@ -1,0 +1,140 @@
+"""Releases as data: an approved, hashed snapshot of a document; a policy's state; review dates (pure)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .document import Document, canonical_json
+from .schema import cycle_in_months
+
+RELEASE_FORMAT = 2  # 2: chained (previous_sha256) and optionally signed; 1 is still read, as "not chained"
+KINDS = ("edition", "update", "correction")
+UNHASHED = ("sha256", "signature")  # the signature signs the hash, so neither is part of the hashed body
+
+
+@dataclass(frozen=True)
+class Signature:
+    """An Ed25519 signature over a release's SHA-256, by a key listed in school.yml `signers:`."""
+
+    public_key: str  # "ed25519:<base64>"
+    signed_by: str  # the signer's name as recorded when signing (verify reports the name in school.yml)
+    value: str  # base64
+
+    def to_data(self) -> dict:
+        return {"public_key": self.public_key, "signed_by": self.signed_by, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Release:
+    """An approved, frozen version of one school's policy."""
+
+    version: str  # the approval date, ISO: "2024-04-24"
+    kind: str  # edition | update | correction
+    approved_on: dt.date
+    approved_by: str
+    note: str
+    next_review: dt.date
+    reaffirmed: bool
+    document: Document
+    sha256: str
+    previous_sha256: str | None = None  # the release before it in the same school and policy (None: the first)
+    signature: Signature | None = None
+    format: int = RELEASE_FORMAT
+    path: Path | None = None
+
+    @property
+    def label(self) -> str:
+        """How the version is shown: '2024-04-24 (update)'."""
+        return f"{self.version} ({'review, no change' if self.reaffirmed else self.kind})"
+
+    @property
+    def needs_signatures(self) -> bool:
+        """A correction is adopted without asking anyone to sign again."""
+        return self.kind != "correction" and not self.reaffirmed
+
+    def to_data(self) -> dict:
+        """The hashed body of a new (current-format) release."""
+        return {
+            "format": RELEASE_FORMAT,
+            "previous_sha256": self.previous_sha256,
+            "version": self.version,
+            "kind": self.kind,
+            "approved_on": self.approved_on.isoformat(),
+            "approved_by": self.approved_by,
+            "note": self.note,
+            "next_review": self.next_review.isoformat(),
+            "reaffirmed": self.reaffirmed,
+            "document": self.document.to_data(),
+        }
+
+
+def release_hash(data: dict) -> str:
+    """SHA-256 over everything in a release record except the hash and the signature."""
+    body = {k: v for k, v in data.items() if k not in UNHASHED}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def make_release(document: Document, approved_on: dt.date, approved_by: str, note: str, kind: str,
+                 reaffirmed: bool = False, previous: Release | None = None) -> Release:
+    """A new release, chained to `previous` (the policy's last release, if any)."""
+    next_review = add_months(approved_on, cycle_in_months(document.review_cycle))
+    release = Release(approved_on.isoformat(), kind, approved_on, approved_by, note, next_review, reaffirmed, document, "",
+                      previous.sha256 if previous else None)
+    return replace(release, sha256=release_hash(release.to_data()))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class PolicyState:
+    """One policy of one school: its releases (oldest first) and the current draft."""
+
+    draft: Document
+    releases: tuple[Release, ...]
+
+    @property
+    def current(self) -> Release | None:
+        return self.releases[-1] if self.releases else None
+
+    @property
+    def title(self) -> str:
+        return (self.current.document if self.current else self.draft).title
+
+    @property
+    def policy_id(self) -> str:
+        return self.draft.policy_id
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    due: dt.date | None
+    overdue: bool
+    due_soon: bool
+
+    @property
+    def words(self) -> str:
+        if self.due is None:
+            return "not yet approved"
+        if self.overdue:
+            return f"review overdue since {format_date(self.due)}"
+        return f"review due {format_date(self.due)}" + (" (soon)" if self.due_soon else "")
+
+
+def review_status(releases: list[Release], today: dt.date, soon_days: int = 60) -> ReviewStatus:
+    if not releases:
+        return ReviewStatus(None, False, False)
+    due = releases[-1].next_review
+    return ReviewStatus(due, due < today, today <= due <= today + dt.timedelta(days=soon_days))
+
+
+def format_date(day: dt.date) -> str:
+    """British long form: '24 April 2024'."""
+    return f"{day.day} {day.strftime('%B %Y')}"

@@ -1,0 +1,220 @@
+"""Schemas for the files people edit: school.yml, policy outlines, clause front matter.
+
+Every model forbids unknown keys, so a typo is an error that names the valid keys.
+Strings stay strings: the YAML loader resolves no implicit booleans, ints or dates.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def _not_reserved(value: str) -> str:
+    """Sites are opened from Windows shared drives, where these names cannot be files."""
+    if value in RESERVED_NAMES:
+        raise ValueError(f"'{value}' is a reserved name on Windows; choose another")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80), AfterValidator(_not_reserved)]
+FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.(png|jpg|jpeg|svg|webp|gif)$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+Phase = Literal["nursery", "infant", "junior", "primary", "secondary", "all-through", "special"]
+Role = Literal["staff", "governor", "trustee", "volunteer", "visitor", "parent", "carer", "pupil"]
+CYCLE_PATTERN = re.compile(r"^(\d{1,2}) (year|years|month|months)$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def cycle_in_months(cycle: str) -> int:
+    """'2 years' -> 24, '18 months' -> 18."""
+    match = CYCLE_PATTERN.match(cycle)
+    if not match:
+        raise ValueError(f"review cycle {cycle!r} should look like '1 year', '2 years' or '18 months'")
+    count = int(match.group(1))
+    months = count * 12 if match.group(2).startswith("year") else count
+    if not 1 <= months <= 60:
+        raise ValueError(f"review cycle {cycle!r} should be between 1 month and 5 years")
+    return months
+
+
+class Person(Strict):
+    name: Text
+    title: Text | None = None
+    email: Text | None = None
+    telephone: Text | None = None
+
+
+class People(Strict):
+    headteacher: Person | None = None
+    deputy_headteacher: Person | None = None
+    chair: Person | None = None
+    dsl: Person | None = None
+    deputy_dsl: Person | None = None
+    dpo: Person | None = None
+    it_support: Person | None = None
+    computing_lead: Person | None = None
+    online_safety_lead: Person | None = None
+    business_manager: Person | None = None
+    safeguarding_governor: Person | None = None
+    digital_lead: Person | None = None
+
+
+class SocialAccount(Strict):
+    platform: Text
+    url: Text | None = None
+
+
+class Systems(Strict):
+    filtering: Text | None = None
+    monitoring: Text | None = None
+    firewall: Text | None = None
+    email: Text | None = None
+    secure_email: Text | None = None
+    remote_access: list[Text] = []
+    cloud_storage: Text | None = None
+    learning_platform: Text | None = None
+    parent_platform: Text | None = None
+    assessment_platform: Text | None = None
+    messaging: list[Text] = []
+    parent_channels: list[Text] = []
+    social_media: list[SocialAccount] = []
+    guest_wifi: bool = False
+
+
+class Governance(Strict):
+    body: Text = Field(description="what the board is called, e.g. 'Local Governing Board'")
+    members: Literal["governors", "trustees"] = "governors"
+    chair_title: Text | None = None
+
+
+class ItemAddition(Strict):
+    id: Slug
+    text: Text
+    after: Slug | None = None
+    before: Slug | None = None
+
+    @model_validator(mode="after")
+    def _one_position(self) -> ItemAddition:
+        if self.after and self.before:
+            raise ValueError("give either 'after' or 'before', not both")
+        return self
+
+
+class ItemChanges(Strict):
+    drop: list[Slug] = []
+    add: list[Slug | ItemAddition] = []
+
+
+class ClauseAddition(Strict):
+    clause: Slug
+    after: Slug | None = None
+    before: Slug | None = None
+    under: Slug | None = None
+    appendix: bool = False
+
+    @model_validator(mode="after")
+    def _one_position(self) -> ClauseAddition:
+        given = [p for p in (self.after, self.before, self.under) if p] + (["appendix"] if self.appendix else [])
+        if len(given) != 1:
+            raise ValueError("place the clause with exactly one of 'after', 'before', 'under' or 'appendix: true'")
+        return self
+
+
+Scalar = str | int | float | bool | list[str]
+
+
+class PolicySettings(Strict):
+    title: Text | None = None
+    review_cycle: str | None = None
+    approver: Text | None = None
+    written_by: Text | None = None
+    variables: dict[str, Scalar] = {}
+    include: list[Slug] = []
+    drop: list[Slug] = []
+    add: list[ClauseAddition] = []
+    items: dict[Slug, ItemChanges] = {}
+
+    @field_validator("review_cycle")
+    @classmethod
+    def _cycle(cls, value: str | None) -> str | None:
+        if value is not None:
+            cycle_in_months(value)
+        return value
+
+
+class Signer(Strict):
+    """Someone whose key may sign approvals: `policy-site keygen` prints the public key line."""
+
+    name: Text
+    public_key: Annotated[str, StringConstraints(pattern=r"^ed25519:[A-Za-z0-9+/]{43}=$")]
+
+
+class School(Strict):
+    name: Text
+    phase: Phase
+    short_name: Text | None = None
+    urn: Annotated[str, StringConstraints(pattern=r"^\d{6,7}$")] | None = None
+    motto: Text | None = None
+    address: list[Text] = []
+    telephone: Text | None = None
+    email: Text | None = None
+    website: Text | None = None
+    logo: FileName | None = None  # an image in overrides/<slug>/theme/
+    trust: Text | None = None
+    local_authority: Text | None = None
+    governance: Governance
+    people: People = People()
+    systems: Systems = Systems()
+    policies: dict[Slug, PolicySettings] = {}
+    signers: list[Signer] = []
+
+
+class OutlineEntry(Strict):
+    clause: Slug
+    optional: bool = False
+    when: Text | None = None
+    children: list[OutlineEntry] = []
+
+
+class AgreementSpec(Strict):
+    clause: Slug
+    roles: list[Role] = Field(min_length=1)
+    age_group: Literal["eyfs-ks1", "ks2"] | None = None
+
+
+class Outline(Strict):
+    title: Text
+    review_cycle: str = "1 year"
+    sections: list[OutlineEntry] = Field(min_length=1)
+    appendices: list[OutlineEntry] = []
+    agreements: list[AgreementSpec] = []
+
+    @field_validator("review_cycle")
+    @classmethod
+    def _cycle(cls, value: str) -> str:
+        cycle_in_months(value)
+        return value
+
+
+class LibraryItem(Strict):
+    id: Slug
+    text: Text
+    optional: bool = False
+
+
+class ClauseMeta(Strict):
+    title: Text
+    audience: list[Role] = []
+    tags: list[Slug] = []
+    defaults: dict[str, Scalar] = {}
+    items: list[LibraryItem] = []
+    numbered: bool = False

@@ -1,0 +1,295 @@
+"""Agreement packs: one sheet per person (or a blank sheet per role), tied to the version signed."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import multiprocessing
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from markupsafe import Markup
+from pypdf import PdfReader, PdfWriter
+
+from ..errors import ErrorCollector, PolicyError
+from ..load.roster import Person
+from ..model.document import Agreement, Clause, Document
+from ..model.release import Release, format_date
+from ..model.schema import School
+from ..store.files import write_atomically
+from .pdf import NO_CACHE, TEMPLATES, PdfCache, html_to_pdf, markdown_html, page_count
+
+ROLE_PLURALS = {"staff": "staff", "governor": "governors", "trustee": "trustees", "volunteer": "volunteers",
+                "visitor": "visitors", "parent": "parents", "carer": "carers", "pupil": "pupils"}
+ROLE_LABELS = {"staff": "Staff", "governor": "Governor", "trustee": "Trustee", "volunteer": "Volunteer", "visitor": "Visitor",
+               "parent": "Parent", "carer": "Carer", "pupil": "Pupil"}
+DETAIL_LABELS = {"class": "Class", "year": "Year", "year group": "Year group", "child": "Child"}
+AGE_LABELS = {"eyfs-ks1": "early years and key stage 1", "ks2": "key stage 2"}
+FIT_LEVELS = 4
+SHEETS_PER_PART = 50  # sheets laid out in one WeasyPrint document: its memory grows with its pages
+NAMES_PER_PART = 500  # signing register rows in one document
+REGISTER_ROWS_PER_PAGE = 21  # a first guess at page numbers, corrected after layout if wrong
+_IN_PAGE_LINK = re.compile(r"\[([^\]]*)\]\(#[^)]*\)")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    role: str
+    body: Markup
+    person: Person | None
+    pupil: bool
+    fit: int = 0  # how much the print is tightened so the sheet fits on one page
+    pages: int = 1  # pages the sheet takes at that fit
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        if self.person is None:
+            return []
+        return [(DETAIL_LABELS[k], v) for k, v in self.person.details.items() if k in DETAIL_LABELS]
+
+
+def signing_release(releases: list[Release]) -> Release:
+    """The version a signature is for: corrections keep the signatures of the version they correct."""
+    for release in reversed(releases):
+        if release.needs_signatures:
+            return release
+    return releases[0]
+
+
+def plan_sheets(document: Document, school: School, people: list[Person] | None, role: str | None,
+                errors: ErrorCollector | None = None, roster: Path | None = None) -> list[Sheet]:
+    """The sheets of a pack, in roster order (or a blank sheet per role); every row without a sheet is reported."""
+    roles_used = _school_roles(document, school)
+    if role is not None and role not in roles_used:
+        raise PolicyError(f"{school.name} has no agreement for the role '{role}'",
+                          hint=f"roles with an agreement: {', '.join(roles_used) or 'none'}")
+    if people is None:
+        return [_sheet(document, agreement, r, None) for r in ([role] if role else roles_used)
+                for agreement in _agreements_for(document, r)]
+    collector = errors if errors is not None else ErrorCollector()
+    sheets = []
+    for person in people:
+        if role is not None and person.role != role:
+            continue
+        agreements = _agreements_for(document, person.role)
+        if not agreements:
+            collector.add(PolicyError(f"row {person.row} ({person.name}): {school.name} has no agreement for {ROLE_PLURALS[person.role]}",
+                                      roster, person.row, hint="remove the row, or add the agreement to the policy"))
+            continue
+        if len(agreements) > 1:
+            age = person.age_group
+            chosen = [a for a in agreements if a.age_group == age]
+            if not chosen:
+                collector.add(PolicyError(f"row {person.row} ({person.name}): cannot tell which pupils' agreement to use",
+                                          roster, person.row, hint="give a 'year' or 'class' column such as 'Year 2' or 'Reception'"))
+                continue
+            agreements = chosen
+        sheets.append(_sheet(document, agreements[0], person.role, person))
+    if errors is None:
+        collector.raise_if_any()
+    if not sheets and not collector.errors:
+        raise PolicyError(f"nobody in the roster has the role '{role}'" if role else "the roster lists nobody", roster)
+    return sheets
+
+
+def _school_roles(document: Document, school: School) -> list[str]:
+    """Roles that sign something, in a fixed order, without the board word the school does not use."""
+    unused = "governor" if school.governance.members == "trustees" else "trustee"
+    roles = {r for a in document.agreements for r in a.roles}
+    return [r for r in ROLE_LABELS if r in roles and r != unused]
+
+
+def _agreements_for(document: Document, role: str) -> list[Agreement]:
+    alias = {"governor": "trustee", "trustee": "governor"}.get(role)
+    return [a for a in document.agreements if role in a.roles or (alias and alias in a.roles)]
+
+
+def _sheet(document: Document, agreement: Agreement, role: str, person: Person | None) -> Sheet:
+    clause: Clause = document.clause(agreement.clause_id)  # type: ignore[assignment]
+    text = _IN_PAGE_LINK.sub(r"\1", clause.text)  # section links point into the policy, not this pack
+    title = clause.title if person or not agreement.age_group else f"{clause.title} ({AGE_LABELS[agreement.age_group]})"
+    return Sheet(title, role, markdown_html(text), person, role == "pupil")
+
+
+@dataclass(frozen=True)
+class Pack:
+    """What every page of one pack says: the school, the version it is printed from, the version signed for."""
+
+    school: School
+    footer: str
+    signed_for: str
+
+    @classmethod
+    def of(cls, document: Document, school: School, releases: list[Release]) -> Pack:
+        current, signed = releases[-1], signing_release(releases)
+        signed_for = f"Signed for version {signed.label} of the {document.title}."
+        if signed.version != current.version:
+            signed_for += f" The later version {current.label} keeps these signatures valid."
+        return cls(school, f"{document.title}, version {current.label}, approved {format_date(current.approved_on)}", signed_for)
+
+    def html(self, part: Part, numbers: tuple[int, int] | None = None) -> str:
+        """Print HTML of one part; `numbers` (first page, pages in the whole pack) when the pack is printed in parts."""
+        return TEMPLATES.get_template("agreements.html").render(
+            school=self.school, sheets=part.sheets, footer=self.footer, signed_for=self.signed_for, register=part.register,
+            register_start=part.register_start, register_total=part.register_total, role_labels=ROLE_LABELS,
+            page_style=self._page_style(part, *numbers) if numbers else None)
+
+    def _page_style(self, part: Part, first: int, total: int) -> Markup:
+        """Page numbers that run on across the parts, and running heads that do not depend on what a part holds."""
+        title = _css_string("Signing register") if part.register else "string(doctitle)"
+        heads = f"@top-left {{ content: {_css_string(self.school.name)}; }} @top-right {{ content: {title}; }}"
+        style = (f"@page {{ {heads} @bottom-left {{ content: {_css_string(self.footer)}; }} "
+                 f'@bottom-right {{ content: "Page " counter(page) " of {total}"; white-space: nowrap; }} }} '
+                 f"@page :first {{ counter-reset: page {first}; {heads if first > 1 else ''} }}")
+        return Markup(style)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A slice of a pack laid out as one PDF: some sheets, or some rows of the signing register."""
+
+    sheets: tuple[Sheet, ...] = ()
+    register: tuple[Person, ...] = ()
+    register_start: int = 0  # rows of the register before this part
+    register_total: int = 0
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal that no school name can break out of (every other character hex-escaped)."""
+    return '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text) + '"'
+
+
+def fit_to_one_page(sheets: list[Sheet], pack: Pack, cache: PdfCache = NO_CACHE) -> list[Sheet]:
+    """Measure one sheet of each kind and tighten the print until it fits on a page (up to a limit)."""
+    chosen: dict[tuple[str, bool], tuple[int, int]] = {}
+    for sheet in sheets:
+        key = (sheet.title, sheet.person is None)
+        if key not in chosen:
+            for level in range(FIT_LEVELS):  # the first level that fits; the tightest if none does
+                pages = page_count(pack.html(Part((replace(sheet, fit=level),))), cache)
+                if pages == 1:
+                    break
+            chosen[key] = (level, pages)
+    return [replace(sheet, fit=chosen[key][0], pages=chosen[key][1])
+            for sheet, key in ((s, (s.title, s.person is None)) for s in sheets)]
+
+
+def blank_agreement_pdfs(document: Document, school: School, releases: list[Release], cache: PdfCache) -> dict[str, bytes]:
+    """A blank PDF per agreement (a sheet for each role that signs it), keyed by the agreement's clause id."""
+    pdfs = {}
+    pack = Pack.of(document, school, releases)
+    for agreement in document.agreements:
+        roles = [r for r in _school_roles(document, school) if agreement in _agreements_for(document, r)]
+        if roles:
+            sheets = fit_to_one_page([_sheet(document, agreement, r, None) for r in roles], pack, cache)
+            pdfs[agreement.clause_id] = html_to_pdf(pack.html(Part(tuple(sheets))), cache)
+    return pdfs
+
+
+def build_pack(root: Path, slug: str, policy_id: str | None, role: str | None, roster: Path | None,
+               output: Path, jobs: int = 1) -> tuple[int, str]:
+    """Make the PDF pack; returns (sheet count, roster encoding note). Every bad row is reported at once."""
+    from ..compose.policy import outline_for
+    from ..load.project import load_project
+    from ..load.roster import parse_roster, read_roster
+    from ..store.releases import read_releases
+
+    if output.suffix.lower() != ".pdf":
+        raise PolicyError("the pack is a PDF: give an output name ending in .pdf", output)
+    project = load_project(root, [slug])
+    school = project.schools[slug].school
+    policy_id = policy_id or next(iter(school.policies), "")
+    outline_for(project, project.schools[slug], policy_id)  # says so if the school has no such policy
+    releases = read_releases(root, slug, policy_id)
+    if not releases:
+        raise PolicyError(f"{school.name} has no approved version of '{policy_id}' to sign",
+                          f"schools/{slug}/releases/{policy_id}", hint=f"approve it first: policy-site approve {slug} {policy_id} ...")
+    people, note, errors = None, "", ErrorCollector()
+    if roster is not None:
+        text, encoding = read_roster(roster)
+        people = parse_roster(text, roster, errors)
+        del text
+        note = f"read {len(people)} {'person' if len(people) == 1 else 'people'} from {roster} ({encoding})"
+    document = releases[-1].document
+    planned = plan_sheets(document, school, people, role, errors, roster)
+    errors.raise_if_any()
+    pack = Pack.of(document, school, releases)
+    sheets = fit_to_one_page(planned, pack)
+    write_atomically(output, print_pack(pack, sheets, [s.person for s in sheets if s.person] if people is not None else [], jobs))
+    return len(sheets), note
+
+
+def print_pack(pack: Pack, sheets: list[Sheet], register: list[Person], jobs: int) -> bytes:
+    """The pack's PDF, laid out SHEETS_PER_PART sheets (or NAMES_PER_PART register rows) at a time and merged,
+    so memory stays flat however long the roster is."""
+    parts = [Part(tuple(sheets[i:i + SHEETS_PER_PART])) for i in range(0, len(sheets), SHEETS_PER_PART)]
+    parts += [Part(register=tuple(register[i:i + NAMES_PER_PART]), register_start=i, register_total=len(register))
+              for i in range(0, len(register), NAMES_PER_PART)]
+    expected = [sum(s.pages for s in p.sheets) or -(-len(p.register) // REGISTER_ROWS_PER_PAGE) for p in parts]
+    return _merge(_lay_out(pack, parts, expected, jobs))
+
+
+def _lay_out(pack: Pack, parts: list[Part], counts: list[int], jobs: int) -> list[bytes]:
+    """Each part's PDF, numbered from the expected page `counts`, learning the true counts as it goes.
+
+    The register's parts, whose counts are guesses, are laid out first; a part numbered from a count that turned out
+    wrong is laid out again (page numbers sit in the margins, so they never change a count: this ends)."""
+    done: list[tuple[tuple[int, int], bytes] | None] = [None] * len(parts)
+    window = 4 * jobs  # HTML is made only for the parts about to be laid out
+    with _mapper(jobs) as run:
+        while True:
+            numbers = _numbers(counts)
+            todo = [i for i, part in enumerate(done) if part is None or part[0] != numbers[i]]
+            if not todo:
+                return [pdf for _, pdf in done]  # type: ignore[misc]
+            todo = [i for i in todo if parts[i].register] or todo
+            for start in range(0, len(todo), window):
+                chunk, numbers = todo[start:start + window], _numbers(counts)
+                for i, pdf in zip(chunk, run(html_to_pdf, [pack.html(parts[i], numbers[i]) for i in chunk]), strict=True):
+                    done[i], counts[i] = (numbers[i], pdf), _page_total(pdf)
+
+
+def _numbers(counts: list[int]) -> list[tuple[int, int]]:
+    """(first page, total pages) for each part."""
+    total, first, numbers = sum(counts), 1, []
+    for count in counts:
+        numbers.append((first, total))
+        first += count
+    return numbers
+
+
+@contextlib.contextmanager
+def _mapper(jobs: int) -> Iterator[Callable]:
+    """`map`, in worker processes when more than one job is asked for."""
+    if jobs <= 1:
+        yield map
+        return
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool.map
+
+
+def _page_total(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _merge(pdfs: list[bytes]) -> bytes:
+    """One PDF from the parts, in order, with the first part's title."""
+    if len(pdfs) == 1:
+        return pdfs[0]
+    writer = PdfWriter()
+    for pdf in pdfs:
+        reader = PdfReader(io.BytesIO(pdf))
+        if not len(writer.pages) and reader.metadata:
+            writer.add_metadata(dict(reader.metadata))
+        writer.append(reader, import_outline=False)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,125 @@
+"""A Word redline with real tracked changes (w:ins / w:del), so governors can accept or reject in Word.
+
+python-docx has no API for revisions, so the revision elements are built as raw WordprocessingML.
+The file is reproducible: the same changes and `when` give the same bytes (core.xml and zip entry times).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import zipfile
+
+from docx import Document as WordDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from ..diff.compare import Change, summary_counts
+
+AUTHOR = "policy-site"
+
+
+def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.datetime) -> bytes:
+    """Summary with links to each clause, then each changed clause with its tracked changes."""
+    word = WordDocument()
+    word.core_properties.author = AUTHOR
+    word.core_properties.title = heading
+    word.core_properties.created = when
+    word.core_properties.modified = when
+    word.core_properties.last_modified_by = AUTHOR
+    word.core_properties.revision = 1
+    word.add_heading(heading, level=1)
+    word.add_paragraph(subtitle)
+    counts = ", ".join(f"{n} {kind}" for kind, n in summary_counts(changes).items() if n) or "no changes"
+    word.add_heading(f"Summary: {counts}", level=2)
+    for change in changes:
+        item = word.add_paragraph(style="List Bullet")
+        _internal_link(item, f"c-{change.id}", f"{_label(change)}: {change.kind}")
+    ids = itertools.count(1)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for change in changes:
+        title = word.add_heading(level=2)
+        _bookmark(title, f"c-{change.id}", next(ids))
+        title.add_run(f"{_label(change)} ({change.kind})")
+        if change.title_changed and change.old and change.new:
+            paragraph = word.add_paragraph("Title: ")
+            _revision(paragraph, "w:del", change.old.title, next(ids), stamp)
+            _revision(paragraph, "w:ins", change.new.title, next(ids), stamp)
+        paragraph = word.add_paragraph()
+        for op, text in change.words:
+            for index, piece in enumerate(text.split("\n")):
+                if index:
+                    paragraph = word.add_paragraph()
+                if not piece:
+                    continue
+                if op == 0:
+                    paragraph.add_run(piece)
+                else:
+                    _revision(paragraph, "w:ins" if op == 1 else "w:del", piece, next(ids), stamp)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _dated(buffer.getvalue(), when)
+
+
+def _dated(package: bytes, when: dt.datetime) -> bytes:
+    """The same package with every zip entry dated `when` (zip dates run from 1980 to 2107)."""
+    utc = when.astimezone(dt.UTC)
+    stamp = max((1980, 1, 1, 0, 0, 0), min(utc.timetuple()[:6], (2107, 12, 31, 23, 59, 58)))
+    source = zipfile.ZipFile(io.BytesIO(package))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info))
+    return buffer.getvalue()
+
+
+def _label(change: Change) -> str:
+    clause = change.new or change.old
+    return clause.heading  # type: ignore[union-attr]
+
+
+def _revision(paragraph: Paragraph, tag: str, text: str, revision_id: int, stamp: str) -> None:
+    """Append <w:ins> or <w:del> holding one run: the form Word writes for a tracked change."""
+    revision = OxmlElement(tag)
+    revision.set(qn("w:id"), str(revision_id))
+    revision.set(qn("w:author"), AUTHOR)
+    revision.set(qn("w:date"), stamp)
+    run = OxmlElement("w:r")
+    text_element = OxmlElement("w:delText" if tag == "w:del" else "w:t")
+    text_element.set(qn("xml:space"), "preserve")
+    text_element.text = text
+    run.append(text_element)
+    revision.append(run)
+    paragraph._p.append(revision)
+
+
+def _bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name[:40])
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    paragraph._p.append(start)
+    paragraph._p.append(end)
+
+
+def _internal_link(paragraph: Paragraph, anchor: str, text: str) -> None:
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor[:40])
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(underline)
+    run.append(props)
+    text_element = OxmlElement("w:t")
+    text_element.set(qn("xml:space"), "preserve")
+    text_element.text = text
+    run.append(text_element)
+    link.append(run)
+    paragraph._p.append(link)

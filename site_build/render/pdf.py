@@ -1,0 +1,105 @@
+"""Render composed documents as print HTML and PDF (WeasyPrint), from our own templates and print CSS."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+import markdown
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ..model.document import Document
+from ..model.release import Release, format_date
+from ..model.schema import School
+from ..store.files import write_atomically
+from .html_clean import clean_html
+
+PRINT_DIR = Path(__file__).parent / "print"
+MARKDOWN_EXTENSIONS = ["admonition", "site_build.render.markdown_safe", "tables", "sane_lists"]
+TEMPLATES = Environment(loader=FileSystemLoader(PRINT_DIR), autoescape=select_autoescape(default=True),
+                        trim_blocks=True, lstrip_blocks=True)
+
+
+@functools.lru_cache(maxsize=8192)
+def markdown_html(text: str) -> Markup:
+    """Composed clause Markdown as HTML, reduced to the site's allow-list (raw HTML was refused at compose time)."""
+    return Markup(clean_html(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)))
+
+
+def version_line(release: Release | None) -> str:
+    if release is None:
+        return "Draft: not approved"
+    return f"Version {release.label}, approved by {release.approved_by} on {format_date(release.approved_on)}"
+
+
+def policy_html(document: Document, school: School, release: Release | None) -> str:
+    """The print HTML of one policy: cover, contents with page numbers, numbered clauses."""
+    details = []
+    written_by = school.policies[document.policy_id].written_by if document.policy_id in school.policies else None
+    if written_by:
+        details.append(("Written by", written_by))
+    if release is not None:
+        details += [("Approved by", release.approved_by), ("Approved on", format_date(release.approved_on)),
+                    ("Change", release.note), ("Next review", format_date(release.next_review))]
+    return TEMPLATES.get_template("policy.html").render(
+        document=document, school=school, draft=release is None, version_line=version_line(release), details=details,
+        clauses=[(clause, markdown_html(clause.text)) for clause in document.clauses])
+
+
+class PdfCache:
+    """PDFs and page counts keyed by the SHA-256 of their print HTML, so unchanged documents are not laid out again."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def get(self, kind: str, html: str, make) -> bytes:
+        if self.folder is None:
+            return make()
+        path = self.folder / f"{hashlib.sha256(html.encode('utf-8')).hexdigest()}.{kind}"
+        if path.is_file():
+            return path.read_bytes()
+        data = make()
+        write_atomically(path, data)
+        return data
+
+
+NO_CACHE = PdfCache(None)
+
+
+def html_to_pdf(html: str, cache: PdfCache = NO_CACHE) -> bytes:
+    """Lay out print HTML with our print stylesheet; no network access, fonts from the system."""
+    return cache.get("pdf", html, lambda: _html(html).write_pdf(stylesheets=[_stylesheet()]))
+
+
+def page_count(html: str, cache: PdfCache = NO_CACHE) -> int:
+    return int(cache.get("pages", html, lambda: str(len(_html(html).render(stylesheets=[_stylesheet()]).pages)).encode()))
+
+
+def _html(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(PRINT_DIR), url_fetcher=_fetcher())
+
+
+@functools.lru_cache(maxsize=1)
+def _stylesheet():
+    from weasyprint import CSS
+
+    return CSS(filename=str(PRINT_DIR / "print.css"))
+
+
+@functools.lru_cache(maxsize=1)
+def _fetcher():
+    """Print HTML never loads anything: an image or link in clause text must not become a request or a file read.
+
+    WeasyPrint then prints an image's alt text instead, and the build goes on.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> object:
+            raise ValueError(f"policy-site loads no resources into a PDF: {url[:80]}")
+
+    return NoFetching()

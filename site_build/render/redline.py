@@ -1,0 +1,105 @@
+"""Render a list of clause Changes as a terminal redline, JSON, or a standalone HTML page (pure)."""
+
+from __future__ import annotations
+
+import html
+import json
+
+from rich.text import Text
+
+from ..diff.compare import Change, summary_counts
+
+
+def summary_lines(changes: list[Change]) -> list[str]:
+    """'3 clauses changed, 1 added, ...' then one line per clause with its section number."""
+    counts = summary_counts(changes)
+    total = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "no changes"
+    lines = [f"Summary: {total}."]
+    for change in changes:
+        lines.append(f"  {_where(change)}: {change.kind}")
+    return lines
+
+
+def _where(change: Change) -> str:
+    old, new = change.old, change.new
+    if change.kind in ("moved", "renumbered") and old and new:
+        return f"{old.heading} -> {new.number}"
+    return (new or old).heading  # type: ignore[union-attr]
+
+
+def redline_json(changes: list[Change], meta: dict) -> str:
+    items = [{
+        "id": c.id, "kind": c.kind,
+        "old_number": c.old.number if c.old else None, "new_number": c.new.number if c.new else None,
+        "old_title": c.old.title if c.old else None, "new_title": c.new.title if c.new else None,
+        "old_text": c.old.text if c.old else None, "new_text": c.new.text if c.new else None,
+        "title_changed": c.title_changed, "text_changed": c.text_changed,
+    } for c in changes]
+    return json.dumps({**meta, "summary": summary_counts(changes), "changes": items}, indent=2, ensure_ascii=False)
+
+
+def redline_terminal(changes: list[Change], heading: str, markers: bool = False) -> list[Text]:
+    """Coloured redline: deletions red and struck through, insertions green and underlined.
+
+    With `markers` (output that is not a terminal), deletions read [-like this-] and insertions {+like this+}.
+    """
+    blocks = [Text(heading, style="bold")]
+    blocks += [Text(line) for line in summary_lines(changes)]
+    for change in changes:
+        blocks.append(Text(""))
+        blocks.append(Text(f"{_where(change)} [{change.kind}]", style="bold"))
+        if change.title_changed and change.old and change.new:
+            blocks.append(Text.assemble("title: ", (change.old.title, "red strike"), " -> ", (change.new.title, "green underline")))
+        text = Text()
+        for op, words in change.words:
+            if markers and op:
+                words = f"[-{words}-]" if op == -1 else f"{{+{words}+}}"
+            text.append(words, style={-1: "red strike", 1: "green underline", 0: ""}[op])
+        if change.words:
+            blocks.append(text)
+    return blocks
+
+
+def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
+    """The redline as an HTML fragment (summary list, then each clause), for pages and the standalone file."""
+    counts = ", ".join(f"{n} {kind}" for kind, n in summary_counts(changes).items() if n) or "no changes"
+    summary = "".join(f'<li><a href="#{link_prefix}{html.escape(c.id)}">{html.escape(_where(c))}</a>: {c.kind}</li>'
+                      for c in changes)
+    parts = [f'<p class="redline-summary"><strong>Summary: {html.escape(counts)}.</strong></p><ul>{summary}</ul>']
+    for change in changes:
+        body = "".join(_html_op(op, words) for op, words in change.words)
+        title = html.escape(_where(change))
+        if change.title_changed and change.old and change.new:
+            title += f' <span class="title-change">(title was <del>{html.escape(change.old.title)}</del>)</span>'
+        parts.append(f'<section id="{link_prefix}{html.escape(change.id)}" class="redline {change.kind}"><h3>{title} '
+                     f'<span class="kind">{change.kind}</span></h3><p class="text">{body}</p></section>')
+    return "\n".join(parts)
+
+
+def redline_html(changes: list[Change], heading: str, subtitle: str) -> str:
+    """A standalone page governors can open or print: summary with links, then each clause's redline."""
+    return PAGE.format(heading=html.escape(heading), subtitle=html.escape(subtitle), body=redline_fragment(changes))
+
+
+def _html_op(op: int, words: str) -> str:
+    escaped = html.escape(words).replace("\n", "<br>\n")
+    return {-1: f"<del>{escaped}</del>", 1: f"<ins>{escaped}</ins>"}.get(op, escaped)
+
+
+PAGE = """<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{heading}</title>
+<style>
+body {{ font-family: Georgia, serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.55; color: #111; }}
+ins {{ color: #0b6b1f; text-decoration: underline; background: #e9f7ec; }}
+del {{ color: #a4161a; text-decoration: line-through; background: #fbeaea; }}
+.kind {{ font: 600 0.8rem system-ui, sans-serif; text-transform: uppercase; color: #444; margin-left: 0.5rem; }}
+section {{ border-top: 1px solid #ccc; padding-top: 0.5rem; }}
+h3 {{ font-size: 1.1rem; }}
+</style></head>
+<body><main>
+<h1>{heading}</h1>
+<p>{subtitle}</p>
+{body}
+</main></body></html>
+"""

@@ -1,0 +1,1 @@
+"""Stage 5: a school's site pages, the MkDocs adapter, its safety plugin and the trust index."""

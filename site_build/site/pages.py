@@ -1,0 +1,210 @@
+"""The Markdown pages of one school's site, as plain data: {path: markdown} plus the nav (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import pairwise
+
+from ..compose.markdown_rules import literal_markdown, theme_text
+from ..diff.changelog import change_log
+from ..diff.compare import compare_documents
+from ..load.project import SchoolSource
+from ..model.document import Document
+from ..model.release import PolicyState, Release, format_date, review_status
+from ..render.markdown import document_markdown, site_images
+from ..render.redline import redline_fragment
+
+# Archived versions and redlines repeat the current text: keep them out of the staff handbook's search.
+NOT_IN_SEARCH = "---\nsearch:\n  exclude: true\n---\n"
+
+
+@dataclass(frozen=True)
+class SitePages:
+    pages: dict[str, str]
+    nav: list
+
+
+def pdf_name(policy_id: str, draft: bool = False) -> str:
+    """The PDF beside a policy's page: 'acceptable-use.pdf' or 'acceptable-use-draft.pdf'."""
+    return f"{policy_id}-draft.pdf" if draft else f"{policy_id}.pdf"
+
+
+def agreement_pdf_path(clause_id: str) -> str:
+    return f"agreements/{clause_id}.pdf"
+
+
+def relink(text: str, page: str) -> str:
+    """Point in-page cross-references (`](#id)`) at the policy page, for text shown elsewhere."""
+    return text.replace("](#", f"]({page}#")
+
+
+def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.date, draft: bool,
+                 pdfs: bool = True) -> SitePages:
+    """Every page of a school's site: home, each policy with its history, agreements (with PDF links if `pdfs`)."""
+    pages = {"index.md": _home(school, policies, today)}
+    nav: list = [{"Home": "index.md"}]
+    for state in policies:
+        pid = state.policy_id
+        section: list = [{"Current version": f"{pid}/index.md"}]
+        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, school.school.policies[pid].written_by, pdfs, school.images)
+        if state.releases:
+            pages[f"{pid}/changelog.md"] = _change_log_page(state)
+            section.append({"Change log": f"{pid}/changelog.md"})
+            versions: list = []
+            for release in reversed(state.releases):
+                path = f"{pid}/versions/{release.version}.md"
+                pages[path] = _archived_page(state, release, school.images)
+                versions.append({release.label: path})
+            section.append({"All versions": versions})
+            pages[f"{pid}/changes.md"] = _changes_page(state, draft)
+            section.append({"What changed": f"{pid}/changes.md"})
+        if draft:
+            pages[f"{pid}/draft.md"] = _draft_page(state, pdfs, school.images)
+            section.append({"Draft (not approved)": f"{pid}/draft.md"})
+        nav.append({theme_text(state.title): section})  # MkDocs' theme prints nav titles unescaped
+    pages["agreements.md"] = _agreements_page(school, policies, draft, pdfs)
+    nav.append({"Agreements": "agreements.md"})
+    return SitePages(pages, nav)
+
+
+def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> str:
+    s = school.school
+    lines = [f"# {literal_markdown(s.name)}", ""]
+    if s.motto:
+        lines += [f"*{literal_markdown(s.motto)}*", ""]
+    contact = [literal_markdown(line) for line in s.address]
+    for label, value in (("Telephone", s.telephone), ("Email", s.email), ("Website", s.website)):
+        if value:
+            contact.append(f"{label}: {literal_markdown(value)}")
+    if s.people.headteacher:
+        contact.append(f"{literal_markdown(s.people.headteacher.title or 'Headteacher')}: {literal_markdown(s.people.headteacher.name)}")
+    if contact:
+        lines += ["  \n".join(contact), ""]
+    lines += ["## Policies", "", "| Policy | Status | Version | Approved | Next review |", "| --- | --- | --- | --- | --- |"]
+    for state in policies:
+        link = f"[{literal_markdown(state.title)}]({state.policy_id}/index.md)"
+        release = state.current
+        status = review_status(list(state.releases), today)
+        if release is None:
+            lines.append(f"| {link} | No approved version yet | none yet | not yet approved | — |")
+        else:
+            flag = "**Overdue for review**" if status.overdue else ("Review due soon" if status.due_soon else "Current")
+            lines.append(f"| {link} | {flag} | {literal_markdown(release.label)} | {format_date(release.approved_on)} by "
+                         f"{literal_markdown(release.approved_by)} | {format_date(release.next_review)} |")
+    lines += ["", "Staff and visitors can search every policy with the search box at the top of each page.",
+              "", "Agreements to read and sign are on the [agreements page](agreements.md).", ""]
+    return "\n".join(lines)
+
+
+def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefix: str, pdfs: bool) -> list[str]:
+    status = review_status(list(state.releases), today)
+    kind = "danger" if status.overdue else "info"
+    lines = [f'!!! {kind} "Version {release.label}"',
+             f"    Approved by {literal_markdown(release.approved_by)} on {format_date(release.approved_on)}.",
+             f"    Next review: {format_date(release.next_review)}."]
+    if status.overdue:
+        lines.append(f"    **This policy is overdue for review** (it was due on {format_date(release.next_review)}).")
+    lines.append(f"    See the [change log]({link_prefix}changelog.md) and [all versions]({link_prefix}versions/{release.version}.md).")
+    if pdfs:
+        lines.append(f"    [Download PDF]({link_prefix}{pdf_name(state.policy_id)}){{ .md-button }}")
+    lines.append("")
+    return lines
+
+
+def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: str | None, pdfs: bool,
+                 images: frozenset[str]) -> str:
+    release = state.current
+    lines = [f"# {literal_markdown(state.title)}", ""]
+    if written_by:
+        lines += [f"Written by {literal_markdown(written_by)}.", ""]
+    if release is None:
+        lines += ['!!! warning "No approved version yet"',
+                  "    This policy has not yet been approved by the governing body, so no version is published.",
+                  "    " + ("The [draft](draft.md) is shown for review only." if draft else ""), ""]
+        return "\n".join(lines)
+    lines += _status_box(state, release, today, "", pdfs)
+    return "\n".join(lines) + "\n" + document_markdown(release.document, images)
+
+
+def _archived_page(state: PolicyState, release: Release, images: frozenset[str]) -> str:
+    current = state.current
+    lines = [NOT_IN_SEARCH, f"# {literal_markdown(release.document.title)}: version {literal_markdown(release.label)}", ""]
+    if current is not None and release.version != current.version:
+        lines += ['!!! warning "Superseded version"',
+                  f"    This version was approved on {format_date(release.approved_on)} and has been superseded by "
+                  f"[version {literal_markdown(current.label)}](../index.md). It is kept here for reference.", ""]
+    else:
+        lines += ['!!! note "Current version"', "    This is the version now in force: see [the policy](../index.md).", ""]
+    lines += [f"Approved by {literal_markdown(release.approved_by)} on {format_date(release.approved_on)}. "
+              f"Change: {literal_markdown(release.note)}", ""]
+    return "\n".join(lines) + "\n" + document_markdown(release.document, images, "../../assets/")
+
+
+def _changes_page(state: PolicyState, draft: bool) -> str:
+    """Redlines: each release against the one before it (newest first), and the draft when asked for."""
+    lines = [NOT_IN_SEARCH, f"# {literal_markdown(state.title)}: what changed", "",
+             "Each approved version compared with the one before it, clause by clause: "
+             "inserted words are underlined, deleted words are struck through.", ""]
+    pairs = list(pairwise(state.releases))[::-1]
+    if draft and state.current:
+        lines += _redline_section("draft", "The draft compared with the approved version", state.current.document, state.draft)
+    for old, new in pairs:
+        lines += _redline_section(new.version, f"Version {literal_markdown(new.label)} compared with {literal_markdown(old.label)}",
+                                  old.document, new.document)
+    if not pairs and not (draft and state.current):
+        lines.append("There is only one approved version, so there is nothing to compare yet.")
+    return "\n".join(lines) + "\n"
+
+
+def _redline_section(anchor: str, heading: str, old: Document, new: Document) -> list[str]:
+    changes = compare_documents(old, new)
+    fragment = redline_fragment(changes, link_prefix=f"v{anchor}-") if changes else "<p>No change to the text.</p>"
+    return [f"## {heading} {{#v{anchor}}}", "", f'<div class="redline" markdown="0">\n{fragment}\n</div>', ""]
+
+
+def _draft_page(state: PolicyState, pdfs: bool, images: frozenset[str]) -> str:
+    lines = [f"# {literal_markdown(state.draft.title)}: draft", "",
+             '!!! danger "Draft: not approved"',
+             "    This is a draft for review. It has not been approved and is not in force.",
+             f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})" if pdfs else "", ""]
+    return "\n".join(lines) + "\n" + document_markdown(state.draft, images)
+
+
+def _change_log_page(state: PolicyState) -> str:
+    lines = [f"# {literal_markdown(state.title)}: change log", "",
+             "Each row is a version approved by the governing body. \"Where\" is worked out from the text itself.", "",
+             "| Date | Where | Change | Approved by | Next review | Version |", "| --- | --- | --- | --- | --- | --- |"]
+    for row in change_log(list(state.releases)):
+        r = row.release
+        lines.append(f"| {format_date(r.approved_on)} | {literal_markdown(row.where)} | {literal_markdown(r.note)} | {literal_markdown(r.approved_by)} "
+                     f"| {format_date(r.next_review)} | [{literal_markdown(r.label)}](versions/{r.version}.md) |")
+    return "\n".join(lines) + "\n"
+
+
+def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: bool, pdfs: bool) -> str:
+    """Each agreement of each approved policy (or, in a draft build, of a draft that has none)."""
+    lines = ["# Agreements", "", "Each agreement below is part of a policy. Read the policy first, then sign the "
+             "agreement for your role. The office prints signing packs.", ""]
+    shown = 0
+    for state in policies:
+        if state.current:
+            document, version, page = state.current.document, state.current.label, f"{state.policy_id}/index.md"
+        elif draft:
+            document, version, page = state.draft, "draft, not yet approved", f"{state.policy_id}/draft.md"
+        else:
+            lines += [f"{literal_markdown(state.title)} has no approved version yet, so it has no agreements to sign.", ""]
+            continue
+        for agreement in document.agreements:
+            clause = document.clause(agreement.clause_id)
+            if clause is None:
+                continue
+            shown += 1
+            download = f" [Download to print (PDF)]({agreement_pdf_path(clause.id)})" if state.current and pdfs else ""
+            lines += [f"## {literal_markdown(clause.title)} {{#{clause.id}}}", "",
+                      f"For: {', '.join(agreement.roles)}. Part of the [{literal_markdown(document.title)}]({page}#{clause.id}), "
+                      f"version {literal_markdown(version)}.{download}", "", site_images(relink(clause.text, page), school.images, "assets/"), "",
+                      "Name: ______________________________  Signature: ______________________  Date: ____________", ""]
+    if not shown:
+        lines.append(f"{literal_markdown(school.school.name)} has no agreements to sign yet.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,95 @@
+"""The last line of defence for the built site: whatever compose lets through, no page runs a script.
+
+`SafetyPlugin` (MkDocs plugin "policy-site-safety") cleans every page's article HTML with
+`clean_html`, then gives each built page a Content-Security-Policy allowing only the theme's scripts.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
+
+from mkdocs.plugins import BasePlugin, event_priority
+
+from ..render.html_clean import clean_html
+
+HEAD = re.compile(r"<head\b[^>]*>(\s*<meta\s+charset=[^>]*>)?", re.IGNORECASE)
+SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
+# Material's offline search on file:// runs its worker in a hidden iframe (the iframe-worker shim),
+# which inherits this policy: hence frame-src and worker-src 'self'.
+POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+          "font-src 'self' data:; worker-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
+          "form-action 'self'")
+
+
+class _InlineScripts(HTMLParser):
+    """Collects the text of every inline script a browser would run, outside the page's article.
+
+    The article is the page's content (sanitised, so it holds no script); should a script ever get in there,
+    it gets no hash, and the browser refuses to run it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self._current: list[str] | None = None
+        self._in_article = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self._in_article += 1
+        if tag == "script" and not self._in_article:
+            found = dict(attrs)
+            runs = "src" not in found and (found.get("type") or "").strip().lower() in SCRIPT_TYPES
+            self._current = [] if runs else None
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._current.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self._in_article = max(self._in_article - 1, 0)
+        if tag == "script" and self._current is not None:  # a browser hashes the text with its newlines normalised
+            self.scripts.append("".join(self._current).replace("\r\n", "\n").replace("\r", "\n"))
+            self._current = None
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """CSP source expressions ('sha256-...') for the inline scripts in `html`, in order, without repeats."""
+    parser = _InlineScripts()
+    parser.feed(html)
+    parser.close()
+    hashes = [base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() for script in parser.scripts]
+    return [f"'sha256-{digest}'" for digest in dict.fromkeys(hashes)]
+
+
+def content_security_policy(html: str) -> str:
+    return POLICY.format(hashes="".join(f" {source}" for source in inline_script_hashes(html)))
+
+
+def add_csp(html: str) -> str:
+    """`html` with a CSP meta tag first in <head> (after the charset): only its own inline scripts may run."""
+    match = HEAD.search(html)
+    if match is None:
+        raise ValueError("the page has no <head> to put a Content-Security-Policy in")
+    tag = f'\n<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
+    return html[:match.end()] + tag + html[match.end():]
+
+
+class SafetyPlugin(BasePlugin):
+    """Cleans each page's article HTML first, and adds the CSP to each page after every other plugin."""
+
+    @event_priority(100)
+    def on_page_content(self, html: str, **kwargs) -> str:
+        return clean_html(html)
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, **kwargs) -> str:
+        return add_csp(output)
+
+    @event_priority(-100)
+    def on_post_template(self, output_content: str, template_name: str, **kwargs) -> str:
+        return add_csp(output_content) if template_name.endswith(".html") else output_content

@@ -1,0 +1,56 @@
+"""Where outputs may go: never over the project's own inputs (clauses, schools, releases, the engine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import PolicyError
+
+SOURCE_FOLDERS = ("clauses", "policies_src", "schools", "overrides", "site_build", "tests", ".git")
+SOURCE_FILES = ("mkdocs.yml", "pyproject.toml", "README.md")
+
+
+def check_output_file(root: Path, path: Path, option: str) -> Path:
+    """The resolved path to write `option`'s file to, or an error if writing there could replace an input."""
+    if path.is_symlink():
+        raise PolicyError(f"{option}: this is a symbolic link; writing through it could replace any file", path,
+                          hint="give the name of a new or ordinary file")
+    target = path.resolve()
+    if target.is_dir():
+        raise PolicyError(f"{option}: this is a folder, not a file", path, hint=f"give a file name, e.g. {path / 'out'}")
+    inside = _source_folder_holding(root, target)
+    if inside is not None:
+        raise PolicyError(f"{option} would write into the project's {inside}/ folder, which holds its inputs", path,
+                          hint=_elsewhere(root, path.name))
+    if target.parent == root.resolve() and target.name in SOURCE_FILES:
+        raise PolicyError(f"{option} would overwrite the project's {target.name}", path, hint=_elsewhere(root, path.name))
+    return target
+
+
+def check_output_folder(root: Path, folder: Path, option: str) -> Path:
+    """The resolved folder `option` may fill, or an error if it is the project, holds it, or is one of its source folders."""
+    target = folder.resolve()
+    project = root.resolve()
+    if project == target or project.is_relative_to(target):
+        raise PolicyError(f"{option} is the project's folder or holds it: building there would replace the project's files",
+                          folder, hint=f"build into a folder of its own, e.g. {option} {project / 'site'}")
+    for name in SOURCE_FOLDERS:
+        source = (project / name).resolve()
+        if target.is_relative_to(source) or source.is_relative_to(target):
+            where = "is" if target == source else "is inside" if target.is_relative_to(source) else "holds"
+            raise PolicyError(f"{option} {where} the project's {name}/ folder, which holds its inputs", folder,
+                              hint=f"build into a folder of its own, e.g. {option} {project / 'site'}")
+    return target
+
+
+def _source_folder_holding(root: Path, target: Path) -> str | None:
+    """The name of the source folder `target` is inside (as written or through a symbolic link), if any."""
+    project = root.resolve()
+    for name in SOURCE_FOLDERS:
+        if target.is_relative_to(project / name) or target.is_relative_to((project / name).resolve()):
+            return name
+    return None
+
+
+def _elsewhere(root: Path, name: str) -> str:
+    return f"write it outside {', '.join(f + '/' for f in SOURCE_FOLDERS if f != '.git')}, e.g. {root.resolve() / 'reports' / name}"
