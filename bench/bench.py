@@ -404,17 +404,17 @@ def generate(project: Path, count: int, seed: int = 2026) -> dict:
 
     # Releases: the real approve(), in-process (200 `policy-site approve` processes would dominate the run),
     # with the unchanging clause library loaded once instead of once per approval.
-    from site_build import approval
+    from site_build.commands import school_policy
     from site_build.load.project import Project, load_school
 
     def load_cached(root: Path, only: list[str] | None = None) -> Project:
         return Project(base.root, base.clauses, base.outlines, {s: load_school(base.root, s) for s in only or []})
 
-    approval.load_project = load_cached
+    school_policy.load_project = load_cached
     try:
         _approve_all(project, lib, release_plan, approve, stats)
     finally:
-        approval.load_project = load_project
+        school_policy.load_project = load_project
     return stats
 
 
@@ -438,7 +438,7 @@ def _approve_all(project: Path, lib: Library, release_plan: list[tuple[str, int]
 def _valid(project: Path, base, lib: Library, slug: str, data: dict, overrides: dict[str, str], logo: bool) -> bool:
     """Write the school and compose it; a drop that leaves an unguarded ref() dangling is undone and retried."""
     from site_build.compose.policy import compose_policy, outline_for
-    from site_build.errors import PolicyError, PolicyErrors
+    from site_build.errors import PolicySiteError
     from site_build.load.project import load_school
 
     drop = data["policies"][POLICY].get("drop", [])
@@ -448,7 +448,7 @@ def _valid(project: Path, base, lib: Library, slug: str, data: dict, overrides: 
             school = load_school(project, slug)
             compose_policy(school, outline_for(base, school, POLICY), base.clauses)
             return True
-        except (PolicyError, PolicyErrors) as exc:
+        except PolicySiteError as exc:
             target = re.search(r'ref\("([a-z0-9-]+)"\)', str(exc))
             undo = {target.group(1), *lib.ancestors.get(target.group(1), ())} & set(drop) if target else set()
             if not undo:
@@ -519,10 +519,11 @@ def prepare_plain_mkdocs(project: Path, dest: Path) -> list[Path]:
     """The same pages and PDFs policy-site publishes, one docs dir + INHERIT config per school (untimed)."""
     import yaml
 
-    from site_build import site as site_module
-    from site_build.commands.build import policy_states, school_downloads
+    from site_build.commands.school_policy import policy_states
     from site_build.load.project import load_project
     from site_build.render.pdf import PdfCache
+    from site_build.site import school_site
+    from site_build.site.downloads import school_downloads
     from site_build.site.pages import school_pages
 
     loaded = load_project(project)
@@ -541,7 +542,7 @@ def prepare_plain_mkdocs(project: Path, dest: Path) -> list[Path]:
             path = docs / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        config = site_module._config(loaded, school, pages, docs, work / "site")  # exactly what policy-site hands MkDocs
+        config = school_site._config(loaded, school, pages, docs, work / "site")  # exactly what policy-site hands MkDocs
         (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
         configs.append(work / "mkdocs.yml")
     return configs

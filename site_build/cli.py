@@ -1,4 +1,7 @@
-"""The `policy-site` command line: parses options and delegates; every PolicyError is printed once."""
+"""The `policy-site` command line: parses options, calls the command's module, prints what it returns.
+
+Every error reaches the user through `reports_errors`: one clear message per problem, exit status 1.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
-from .errors import PolicyError, PolicyErrors
+from .errors import InputError, PolicySiteError
+from .model.vocabulary import PHASES, RELEASE_KIND_HELP, RELEASE_KINDS, ROLES
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 console = Console(highlight=False, soft_wrap=True)
@@ -26,8 +30,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (PolicyError, PolicyErrors) as exc:
-            errors = exc.errors if isinstance(exc, PolicyErrors) else [exc]
+        except PolicySiteError as exc:
+            errors = exc.problems
             for error in errors:
                 err.print("[bold red]error:[/] ", end="")
                 err.print(str(error), markup=False, soft_wrap=True, emoji=False)
@@ -47,22 +51,25 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def parse_date(value: str | None, option: str) -> dt.date | None:
+def parse_date(value: str, option: str) -> dt.date:
     """Accept 2024-04-24 or 24/04/2024 (as a school office writes it)."""
-    if value is None:
-        return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(value.strip(), pattern).date()
         except ValueError:
             continue
-    raise PolicyError(f"{option} {value!r} is not a date I can read", hint="write it as 2024-04-24 or 24/04/2024")
+    raise InputError(f"{option} {value!r} is not a date I can read", hint="write it as 2024-04-24 or 24/04/2024")
+
+
+def today(value: str | None) -> dt.date:
+    """--today DATE, or today."""
+    return parse_date(value, "--today") if value else dt.date.today()
 
 
 def project_root(ctx: click.Context) -> Path:
     root: Path = ctx.obj["root"]
     if not (root / "clauses").is_dir() or not (root / "schools").is_dir():
-        raise PolicyError("this is not a policy-site project (no clauses/ and schools/ folders here)", root,
+        raise InputError("this is not a policy-site project (no clauses/ and schools/ folders here)", root,
                           hint="run the command in the project's top folder, or pass --project DIR")
     return root
 
@@ -101,9 +108,9 @@ def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, 
 
     root = project_root(ctx)
     options = BuildOptions(out=out if out.is_absolute() else Path.cwd() / out,
-                           today=parse_date(today_text, "--today") or dt.date.today(), draft=draft,
-                           cache=Path(os.environ.get("POLICY_SITE_CACHE") or root / ".cache"), jobs=jobs, force=force, shard=parse_shard(shard), index_only=index_only,
-                           site_url=site_url)
+                           today=today(today_text), draft=draft,
+                           cache=Path(os.environ.get("POLICY_SITE_CACHE") or root / ".cache"), jobs=jobs, force=force,
+                           shard=parse_shard(shard), index_only=index_only, site_url=site_url)
     total = len(schools) or len(school_slugs(root))
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True) as progress:
@@ -124,9 +131,9 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
     try:
         index, count = (int(part) for part in text.split("/"))
     except ValueError:
-        raise PolicyError(f"--shard {text!r} should look like 1/4") from None
+        raise InputError(f"--shard {text!r} should look like 1/4") from None
     if not 1 <= index <= count:
-        raise PolicyError(f"--shard {text!r}: the part must be between 1 and {count}")
+        raise InputError(f"--shard {text!r}: the part must be between 1 and {count}")
     return index, count
 
 
@@ -135,31 +142,17 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 @reports_errors
 def check(ctx: click.Context) -> None:
     """Validate every school, clause and outline; report every problem at once."""
-    from .commands.build import policy_states
-    from .errors import ErrorCollector
-    from .load.base_config import load_base_config
-    from .load.project import load_project
+    from .commands.check import check as check_project
 
-    errors = ErrorCollector()
-    project = load_project(project_root(ctx), errors=errors)
-    try:
-        load_base_config(project.root)
-    except PolicyError as exc:
-        errors.add(exc)
-    states: dict = {}
-    try:
-        states = policy_states(project)  # the schools and clauses that loaded are still composed and checked
-    except (PolicyError, PolicyErrors) as exc:
-        errors.add(exc)
-    errors.raise_if_any()
-    count = sum(len(s) for s in states.values())
-    console.print(f"ok: {len(project.schools)} schools, {count} policies, {len(project.clauses)} shared clauses, no problems found")
+    summary = check_project(project_root(ctx))
+    console.print(f"ok: {summary.schools} schools, {summary.policies} policies, {summary.clauses} shared clauses, "
+                  "no problems found")
 
 
 @main.command("new-school")
 @click.argument("slug")
 @click.option("--name", help="The school's full name (default: from the slug).")
-@click.option("--phase", type=click.Choice(["nursery", "infant", "junior", "primary", "secondary", "all-through", "special"]),
+@click.option("--phase", type=click.Choice(PHASES),
               default="primary", show_default=True)
 @click.pass_context
 @reports_errors
@@ -168,7 +161,8 @@ def new_school(ctx: click.Context, slug: str, name: str | None, phase: str) -> N
     from .commands.new_school import new_school as scaffold
 
     path = scaffold(project_root(ctx), slug, name, phase)
-    console.print(f"created {path}\nnext: edit it, then run `policy-site build {slug}` or `policy-site serve {slug}`", markup=False)
+    console.print(f"created {path}\nnext: edit it, then run `policy-site build {slug}` or `policy-site serve {slug}`",
+                  markup=False)
 
 
 @main.command()
@@ -190,8 +184,7 @@ def serve(ctx: click.Context, school: str, port: int, draft: bool) -> None:
 @click.option("--on", "on_text", required=True, metavar="DATE", help="The date the board approved it (2024-04-24).")
 @click.option("--by", "by", help="Who approved it (default: the school's governing body).")
 @click.option("--note", required=True, help="What changed, for the change log.")
-@click.option("--kind", type=click.Choice(["edition", "update", "correction"]), default="update", show_default=True,
-              help="correction: a typo fix, no new signatures; update or edition: everyone signs again.")
+@click.option("--kind", type=click.Choice(RELEASE_KINDS), default="update", show_default=True, help=RELEASE_KIND_HELP)
 @click.option("--reaffirm", is_flag=True, help="Record a review that changed nothing.")
 @click.option("--sign", "sign", type=click.Path(dir_okay=False, path_type=Path), metavar="KEYFILE",
               help="Sign the release with this private key (from `policy-site keygen`; listed in school.yml `signers:`).")
@@ -221,9 +214,9 @@ def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str 
 @reports_errors
 def verify(ctx: click.Context, today_text: str | None, site: Path | None, require_signatures: bool) -> None:
     """Prove that every approved release is intact, in order, signed, and the one published."""
-    from .commands.approve import verify_all
+    from .commands.verify import verify_all
 
-    report = verify_all(project_root(ctx), parse_date(today_text, "--today") or dt.date.today(), site, require_signatures)
+    report = verify_all(project_root(ctx), today(today_text), site, require_signatures)
     for line in report.lines:
         console.print(line, markup=False)
     report.errors.raise_if_any()
@@ -239,10 +232,9 @@ def verify(ctx: click.Context, today_text: str | None, site: Path | None, requir
 @reports_errors
 def keygen(ctx: click.Context, out: Path) -> None:
     """Create a signing key for approvals; prints the public key to add to school.yml `signers:`."""
-    from .store.signing import generate_key
+    from .commands.keygen import keygen as make_key
 
-    root = ctx.obj["root"]
-    public = generate_key(out, root if (root / "schools").is_dir() else None)
+    public = make_key(out, ctx.obj["root"])
     err.print(f"wrote the private key to {out} (readable only by you; keep it safe, never commit it)", markup=False)
     err.print("add this to school.yml under 'signers:', with your name and role:", markup=False)
     console.print(public, markup=False)
@@ -263,7 +255,7 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
     root = project_root(ctx)
     ics = ics and check_output_file(root, ics, "--ics")
     csv_path = csv_path and check_output_file(root, csv_path, "--csv")
-    rows = review_rows(root, parse_date(today_text, "--today") or dt.date.today(), within)
+    rows = review_rows(root, today(today_text), within)
     console.print(review_table(rows))
     if ics:
         write_ics(rows, ics)
@@ -276,8 +268,7 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
 @main.command()
 @click.argument("school")
 @click.option("--policy", metavar="POLICY", help="The policy whose agreements to print (default: the school's first).")
-@click.option("--role", type=click.Choice(["staff", "governor", "trustee", "volunteer", "visitor", "parent", "carer", "pupil"],
-              case_sensitive=False), help="Only this role.")
+@click.option("--role", type=click.Choice(ROLES, case_sensitive=False), help="Only this role.")
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="CSV with a header row: name, role, and "
               "optional class, year, child columns. Without it: a blank sheet per role.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write.")
@@ -288,15 +279,14 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
 def agreements(ctx: click.Context, school: str, policy: str | None, role: str | None, roster: Path | None, output: Path,
                jobs: int) -> None:
     """Print SCHOOL's agreement pack: a sheet per person from --roster, or a blank sheet per role."""
-    from .render.agreements import build_pack
+    from .commands.agreements import agreements as print_pack
     from .store.output_paths import check_output_file
 
     root = project_root(ctx)
-    count, note = build_pack(root, school, policy, role.lower() if role else None, roster,
-                             check_output_file(root, output, "-o"), jobs)
-    if note:
-        console.print(note, markup=False)
-    console.print(f"wrote {output}: {count} sheet(s)" + (" and a signing register" if roster else ""), markup=False)
+    report = print_pack(root, school, policy, role.lower() if role else None, roster, check_output_file(root, output, "-o"), jobs)
+    if report.roster_note:
+        console.print(report.roster_note, markup=False)
+    console.print(f"wrote {output}: {report.sheets} sheet(s)" + (" and a signing register" if roster else ""), markup=False)
 
 
 @main.command()
@@ -312,12 +302,41 @@ def agreements(ctx: click.Context, school: str, policy: str | None, role: str | 
 def diff(ctx: click.Context, school: str, policy: str, from_version: str | None, to_version: str, against: str | None,
          fmt: str, output: Path | None) -> None:
     """A clause-by-clause redline of SCHOOL's POLICY between two versions."""
-    from .commands.diff import redline
+    from .commands.diff import FILE_FORMATS
+    from .commands.diff import diff as redline
+    from .render.redline import redline_terminal
+    from .store.files import write_atomically
     from .store.output_paths import check_output_file
 
     root = project_root(ctx)
     output = output and check_output_file(root, output, "-o")
-    redline(root, school, policy, from_version, to_version, against, fmt, output, console)
+    if fmt in FILE_FORMATS and output is None:
+        raise InputError(f"a {fmt} redline is a file: give -o FILE.{fmt}")
+    if fmt == "term" and output:
+        raise InputError("the terminal format cannot be written to a file", output, hint="use --format html or json")
+    changes = redline(root, school, policy, from_version, to_version, against)
+    if fmt == "term":
+        for block in redline_terminal(changes.changes, f"{changes.heading}\n{changes.subtitle}", markers=not console.is_terminal):
+            console.print(block)
+        return
+    data = changes.render(fmt, build_time())
+    if output:
+        write_atomically(output, data)
+        console.print(f"wrote {output}", markup=False)
+    else:
+        console.out(data.decode("utf-8"), highlight=False)
+
+
+def build_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH for reproducible files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(f"SOURCE_DATE_EPOCH={epoch[:40]!r} is not a time I can use",
+                         hint="set it to whole seconds since 1970, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)") from None
 
 
 if __name__ == "__main__":

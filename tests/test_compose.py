@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_build.compose.policy import compose_all
-from site_build.errors import PolicyError, PolicyErrors
+from site_build.errors import InputError, Problems
 from site_build.load.project import load_project
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -92,10 +92,10 @@ def test_equal_inputs_give_equal_hashes_and_a_change_changes_it(mini: Path):
     assert compose(mini)["oak-primary", "aup"].content_hash() != first
 
 
-def errors_of(root: Path) -> list[PolicyError]:
-    with pytest.raises((PolicyError, PolicyErrors)) as caught:
+def errors_of(root: Path) -> list[InputError]:
+    with pytest.raises((InputError, Problems)) as caught:
         compose(root)
-    return caught.value.errors if isinstance(caught.value, PolicyErrors) else [caught.value]
+    return caught.value.problems
 
 
 def test_ref_to_missing_clause_names_file_and_line(mini: Path):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_build.compose.policy import compose_all
-from site_build.errors import PolicyError, PolicyErrors
+from site_build.errors import InputError, Problems
 from site_build.load.project import load_project
 from site_build.load.roster import decode_roster, parse_roster
 from site_build.load.schema_errors import validate
@@ -21,7 +21,7 @@ from site_build.load.yaml_lines import parse_yaml
 from site_build.model.schema import School
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
-CLEAR = (PolicyError, PolicyErrors)
+CLEAR = (InputError, Problems)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 yaml_text = st.text(alphabet=string.printable + "äé€\u202e", max_size=300)
@@ -33,8 +33,8 @@ trees = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
                                                          max_size=4)), max_leaves=12)
 
 
-def error_has_location(error: PolicyError | PolicyErrors) -> None:
-    errors = error.errors if isinstance(error, PolicyErrors) else [error]
+def error_has_location(error: InputError | Problems) -> None:
+    errors = error.problems
     assert errors and all(e.message and e.file for e in errors)
 
 

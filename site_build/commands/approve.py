@@ -1,63 +1,53 @@
-"""`approve` and `verify`: freeze a draft as a (chained, optionally signed) release, and prove releases are intact."""
+"""`approve`: freeze a school's draft as a release (chained to the one before, optionally signed)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from ..compose.policy import compose_policy, outline_for
-from ..errors import ErrorCollector, PolicyError, PolicyErrors
-from ..load.project import load_project
-from ..load.schema_errors import validate
-from ..load.yaml_lines import parse_yaml, read_text
+from ..errors import InputError
 from ..model.release import Release, Signature, make_release
-from ..model.schema import School, Signer
-from ..store.git_history import git_problems
+from ..model.schema import School
 from ..store.releases import (
-    RESTORE,
     approval_lock,
-    chain_problems,
-    load_json,
-    read_release,
     read_releases,
     release_dir,
     write_release,
 )
-from ..store.signing import load_private_key, public_key_text, sign_hash, signature_valid
+from ..store.signing import load_private_key, public_key_text, sign_hash
+from .school_policy import open_policy
 
 
 def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, note: str, kind: str,
             reaffirm: bool, sign: Path | None = None) -> tuple[Release, Path]:
     """Compose the draft and write it as a release, refusing anything that would rewrite history."""
-    project = load_project(root, [slug])
-    school = project.schools[slug]
-    outline = outline_for(project, school, policy_id)
+    opened = open_policy(root, slug, policy_id)
+    school, draft = opened.school, opened.draft
     if not note.strip():
-        raise PolicyError("--note must say what changed (it goes in the change log)")
+        raise InputError("--note must say what changed (it goes in the change log)")
     if on > dt.date.today():
-        raise PolicyError(f"--on {on.isoformat()} is in the future; a release records an approval that has happened",
+        raise InputError(f"--on {on.isoformat()} is in the future; a release records an approval that has happened",
                           hint="approve it on or after the day the board agrees it")
     signer = _signer(school.school, sign, school.path) if sign else None
-    draft = compose_policy(school, outline, project.clauses)
     settings = school.school.policies[policy_id]
     approver = by or settings.approver or school.school.governance.body
     with approval_lock(root, slug, policy_id):
-        releases = read_releases(root, slug, policy_id)
+        releases = read_releases(root, slug, policy_id)  # again, under the lock
         last = releases[-1] if releases else None
         if last is not None:
             if on <= last.approved_on:
-                raise PolicyError(f"the last release was approved on {last.version}; a new approval must be dated after it",
+                raise InputError(f"the last release was approved on {last.version}; a new approval must be dated after it",
                                   release_dir(root, slug, policy_id).relative_to(root), hint="check the --on date")
             unchanged = draft.content_hash() == last.document.content_hash()
             if unchanged and not reaffirm:
-                raise PolicyError("the draft is identical to the last release, so there is nothing to approve",
+                raise InputError("the draft is identical to the last release, so there is nothing to approve",
                                   hint="to record a review that changed nothing, add --reaffirm")
             if reaffirm and not unchanged:
-                raise PolicyError("--reaffirm records a review with no change, but the draft has changes",
+                raise InputError("--reaffirm records a review with no change, but the draft has changes",
                                   hint="approve it without --reaffirm; see `policy-site diff` for what changed")
         elif reaffirm:
-            raise PolicyError("there is no earlier release to reaffirm", hint="approve the first version without --reaffirm")
+            raise InputError("there is no earlier release to reaffirm", hint="approve the first version without --reaffirm")
         release = make_release(draft, on, approver, note.strip(), kind, reaffirm, previous=last)
         if signer:
             name, key = signer
@@ -73,136 +63,6 @@ def _signer(school: School, key_file: Path, shown: Path):
     public = public_key_text(key.public_key())
     name = next((s.name for s in school.signers if s.public_key == public), None)
     if name is None:
-        raise PolicyError("this signing key is not among the school's signers", shown,
+        raise InputError("this signing key is not among the school's signers", shown,
                           hint=f"add it under 'signers:' in school.yml: - name: \"Your name, role\"  public_key: \"{public}\"")
     return name, key
-
-
-@dataclass
-class VerifyReport:
-    """What `verify` found: a line per release (who signed it, or a warning) and every problem."""
-
-    count: int = 0
-    lines: list[str] = field(default_factory=list)
-    warnings: int = 0
-    signed: int = 0
-    errors: ErrorCollector = field(default_factory=ErrorCollector)
-
-
-def verify_all(root: Path, today: dt.date, site: Path | None = None, require_signatures: bool = False) -> VerifyReport:
-    """Check every release: hash, chain, date, signature; then against the published site and git history."""
-    report = VerifyReport()
-    chains: dict[tuple[str, str], list[Release]] = {}
-    school_signers: dict[str, list[Signer] | None] = {}
-    for folder in sorted(p for p in (root / "schools").glob("*/releases/*") if p.is_dir()):
-        slug, policy_id = folder.parent.parent.name, folder.name
-        if slug not in school_signers:
-            school_signers[slug] = _signers(root, slug, report.errors)
-        signers = school_signers[slug]
-        releases: list[Release | None] = []
-        for path in sorted(folder.glob("*.json")):
-            try:
-                releases.append(read_release(path, root))
-            except (PolicyError, PolicyErrors) as exc:
-                report.errors.add(exc)
-                releases.append(None)
-        for problem in chain_problems(releases):
-            report.errors.add(problem)
-        for release in (r for r in releases if r is not None):
-            report.count += 1
-            _check_release(release, today, signers, require_signatures, report)
-        chains[slug, policy_id] = [r for r in releases if r is not None]
-    for stray in sorted((root / "schools").glob("*/releases/*/.new-*.tmp")):
-        report.errors.add(PolicyError("an unfinished release file was left by an interrupted approval", stray.relative_to(root),
-                                      hint="delete it; the approval did not happen"))
-    if site is not None:
-        _compare_with_site(root, site, chains, report.errors)
-    for problem in git_problems(root):
-        report.errors.add(problem)
-    report.errors.errors.sort(key=lambda error: str(error.file or ""))  # each file's problems together
-    return report
-
-
-def _signers(root: Path, slug: str, errors: ErrorCollector) -> list[Signer] | None:
-    """The school's signers from school.yml (None when it cannot be read: that is reported once)."""
-    path = root / "schools" / slug / "school.yml"
-    shown = path.relative_to(root)
-    if not path.is_file():
-        return []
-    try:
-        data, lines = parse_yaml(read_text(path), shown)
-        return validate(School, data, lines, shown).signers
-    except (PolicyError, PolicyErrors) as exc:
-        errors.add(exc)
-        return None
-
-
-def _check_release(release: Release, today: dt.date, signers: list[Signer] | None, require: bool,
-                   report: VerifyReport) -> None:
-    """Date and signature of one readable release; adds its line ('signed by ...' or warnings) to the report."""
-    where, warnings = release.path, []
-    if release.approved_on > today:
-        report.errors.add(PolicyError(f"this release is dated {release.version}, after today ({today.isoformat()}): "
-                                      "an approval cannot be in the future, so it is forged (or the date is wrong)",
-                                      where, hint=RESTORE))
-    if release.format == 1:
-        warnings.append("not chained (format 1), so a deleted or swapped neighbour is not detected")
-    signature, signed_by = release.signature, None
-    if signature is None:
-        if require:
-            report.errors.add(PolicyError("this release is unsigned", where,
-                                          hint="approvals must be signed: policy-site approve ... --sign KEYFILE"))
-        warnings.append("unsigned")
-    elif signers is not None:  # None: school.yml could not be read, and that is reported already
-        signer = next((s for s in signers if s.public_key == signature.public_key), None)
-        if signer is None:
-            report.errors.add(PolicyError(f"this release is signed by a key that is not among the school's signers "
-                                          f"(it says '{signature.signed_by}')", where,
-                                          hint="if that person does sign approvals, add their public key under "
-                                               "'signers:' in school.yml; otherwise the release is forged"))
-        elif not signature_valid(signature.public_key, release.sha256, signature.value):
-            report.errors.add(PolicyError(f"this release's signature (by {signer.name}) does not match it: it was "
-                                          "changed after it was signed, or the signature is forged", where, hint=RESTORE))
-        else:
-            signed_by = signer.name
-            report.signed += 1
-    if warnings:
-        report.warnings += 1
-        report.lines.append(f"warning: {where}: {'; '.join(warnings)}")
-    elif signed_by:
-        report.lines.append(f"{where}: signed by {signed_by}")
-
-
-def _compare_with_site(root: Path, site: Path, chains: dict[tuple[str, str], list[Release]],
-                       errors: ErrorCollector) -> None:
-    """Every release the built site lists in <school>/releases.json must be on disk, unchanged."""
-    manifests = sorted(site.glob("*/releases.json"))
-    if not manifests:
-        errors.add(PolicyError("no school in this folder has a releases.json", site,
-                               hint="pass the folder `policy-site build` wrote (default: site)"))
-    for manifest in manifests:
-        slug = manifest.parent.name
-        hint = "rebuild the site with `policy-site build`, or pass the right --site folder"
-        try:
-            data = load_json(manifest, manifest, hint=hint)
-        except PolicyError as exc:
-            errors.add(exc)
-            continue
-        policies = data.get("policies") if isinstance(data, dict) else None
-        if not isinstance(policies, dict):
-            errors.add(PolicyError("this is not a release manifest written by `policy-site build`", manifest, hint=hint))
-            continue
-        for policy_id, listed in policies.items():
-            on_disk = {r.version: r for r in chains.get((slug, policy_id), [])}
-            for entry in listed if isinstance(listed, list) else []:
-                version, sha = (entry.get("version"), entry.get("sha256")) if isinstance(entry, dict) else (None, None)
-                path = release_dir(root, slug, str(policy_id)) / f"{version}.json"
-                shown = path.relative_to(root) if path.is_relative_to(root) else path
-                if version not in on_disk:
-                    errors.add(PolicyError(f"the published site lists this release (SHA-256 {str(sha)[:12]}...), but it is "
-                                           "missing or unreadable here: a deleted release silently rolls the site back",
-                                           shown, hint=RESTORE))
-                elif on_disk[version].sha256 != sha:
-                    errors.add(PolicyError("this release differs from the one the published site lists "
-                                           f"(SHA-256 {str(sha)[:12]}... there, {on_disk[version].sha256[:12]}... here)",
-                                           shown, hint=RESTORE))

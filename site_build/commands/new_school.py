@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from ..errors import PolicyError
-from ..load.project import SLUG
+from ..errors import ErrorCollector, InputError
+from ..load.project import SLUG, load_outlines
 from ..load.yaml_lines import parse_yaml
-from ..model.schema import RESERVED_NAMES
+from ..model.schema import RESERVED_NAMES, OutlineEntry
+from ..model.vocabulary import PHASES
 from ..store.files import write_atomically
 
 MAX_NAME = 200
@@ -20,7 +21,7 @@ TEMPLATE = """\
 # Edit the values, then run `policy-site check` and `policy-site serve {slug}`.
 # Quote values that look like numbers, dates or yes/no: urn: "012345".
 name: {name}
-phase: {phase}              # nursery, infant, junior, primary, secondary, all-through or special
+phase: {phase}              # {phases}
 address:
   - School Road
   - Town, AB1 2CD
@@ -39,34 +40,62 @@ systems:
   filtering: Name of your filtering system
   monitoring: Name of your monitoring system
 policies:
-  acceptable-use:
-    review_cycle: 1 year
-    # include: [multi-factor-authentication, staff-generative-ai]   # optional clauses to switch on
-    # drop: [printers]                                               # shared clauses to leave out
-"""
+{policies}"""
 
 
 def new_school(root: Path, slug: str, name: str | None, phase: str) -> Path:
     """Create schools/<slug>/school.yml; refuse a bad slug or an existing school."""
     if not SLUG.match(slug) or len(slug) > 80 or slug in RESERVED_NAMES:
-        raise PolicyError(f"'{slug}' is not a valid school slug",
+        raise InputError(f"'{slug}' is not a valid school slug",
                           hint="use lower-case letters, digits and single hyphens, e.g. 'st-marys-primary'")
     folder = root / "schools" / slug
     if folder.exists():
-        raise PolicyError("this school already exists", (folder / "school.yml").relative_to(root),
+        raise InputError("this school already exists", (folder / "school.yml").relative_to(root),
                           hint="choose another slug, or edit that file")
     display = _checked_name(name) if name is not None else slug.replace("-", " ").title()
-    text = TEMPLATE.format(name=_quoted(display), slug=slug, phase=phase)
+    text = TEMPLATE.format(name=_quoted(display), slug=slug, phase=phase, phases=", ".join(PHASES),
+                           policies=_policies(root))
     path = folder / "school.yml"
     try:
         data, _ = parse_yaml(text, path)
-    except PolicyError:
+    except InputError:
         data = None
     if not isinstance(data, dict) or data.get("name") != display:  # the quoting is proven, not assumed
-        raise PolicyError("this name cannot be written safely into school.yml", hint="choose a plainer name and edit it in the file")
+        raise InputError("this name cannot be written safely into school.yml", hint="choose a plainer name and edit it in the file")
     folder.mkdir(parents=True)
     write_atomically(path, text.encode("utf-8"))
     return path.relative_to(root)
+
+
+def _policies(root: Path) -> str:
+    """A `policies:` entry for every outline in policies_src/, with its optional clauses as a comment."""
+    errors = ErrorCollector()
+    outlines = load_outlines(root.resolve(), errors)
+    errors.raise_if_any()
+    if not outlines:
+        raise InputError("there is no policy outline in policies_src/ to give the school", "policies_src",
+                         hint="add an outline (see README: 'Policy outlines') and run new-school again")
+    lines = []
+    for policy_id, source in sorted(outlines.items()):
+        entries = _entries(source.outline.sections + source.outline.appendices)
+        optional = [e.clause for e in entries if e.optional]
+        shared = [e.clause for e in _entries(source.outline.sections) if not e.optional and not e.children]
+        lines += [f"  {policy_id}:                 # {_comment(source.outline.title)}",
+                  f"    review_cycle: {source.outline.review_cycle}"]
+        if optional:
+            lines.append(f"    # include: [{', '.join(optional)}]   # optional clauses to switch on")
+        if shared:
+            lines.append(f"    # drop: [{shared[len(shared) // 2]}]   # shared clauses to leave out")
+    return "\n".join(lines) + "\n"
+
+
+def _entries(entries: list[OutlineEntry]) -> list[OutlineEntry]:
+    return [x for entry in entries for x in (entry, *_entries(entry.children))]
+
+
+def _comment(text: str) -> str:
+    """Outline text on one comment line."""
+    return " ".join(text.split())
 
 
 def _checked_name(name: str) -> str:
@@ -74,10 +103,10 @@ def _checked_name(name: str) -> str:
     display = name.strip()
     bad = next((ch for ch in display if unicodedata.category(ch) in REFUSED_CATEGORIES), None)
     if bad is not None:
-        raise PolicyError(f"--name holds a line break or control character (U+{ord(bad):04X}) at position {display.index(bad) + 1}",
+        raise InputError(f"--name holds a line break or control character (U+{ord(bad):04X}) at position {display.index(bad) + 1}",
                           hint="give the name on one line, e.g. --name \"St Mary's Primary School\"")
     if not display or len(display) > MAX_NAME:
-        raise PolicyError(f"--name must have between 1 and {MAX_NAME} characters (it has {len(display)})",
+        raise InputError(f"--name must have between 1 and {MAX_NAME} characters (it has {len(display)})",
                           hint="the full name goes here; a short name can be added in school.yml")
     return display
 

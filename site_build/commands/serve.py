@@ -8,9 +8,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from mkdocs.livereload import LiveReloadServer
-
-from ..errors import PolicyError, PolicyErrors
+from ..errors import PolicySiteError
+from ..site.mkdocs_adapter import serve_folder
 from .build import BuildOptions, build
 
 
@@ -33,15 +32,9 @@ def serve(root: Path, slug: str, port: int, draft: bool, log: Callable[[str], No
             try:
                 build(root, [slug], options)
                 log(f"rebuilt {slug}")
-            except (PolicyError, PolicyErrors) as exc:
+            except PolicySiteError as exc:
                 log(f"[red]not rebuilt:[/] {exc}")
 
-        server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=port, root=str(out / slug), polling_interval=0.2)
-        for folder in ("clauses", "policies_src", f"schools/{slug}", f"overrides/{slug}", "mkdocs.yml"):
-            if (root / folder).exists():
-                server.watch(str(root / folder))
+        watched = [root / f for f in ("clauses", "policies_src", f"schools/{slug}", f"overrides/{slug}", "mkdocs.yml")]
         log(f"previewing {slug} at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-        try:
-            server.serve()
-        finally:
-            server.shutdown()
+        serve_folder(out / slug, port, [path for path in watched if path.exists()], rebuild)

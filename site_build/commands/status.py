@@ -15,7 +15,7 @@ from rich.text import Text
 from ..load.project import load_project
 from ..model.release import format_date, review_status
 from ..store.files import write_atomically
-from .build import policy_states
+from .school_policy import policy_states
 
 
 @dataclass(frozen=True)

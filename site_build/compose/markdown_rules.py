@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..errors import PolicyError
+from ..errors import InputError
 
 RAW_HTML = re.compile(r"<[A-Za-z!/?]")
 HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
@@ -68,7 +68,7 @@ def check_source(text: str, file: Path | str, first_line: int | None) -> None:
         number = first_line + offset if first_line else None
         _check_line(line, file, number)
         if previous.strip() and UNDERLINE.match(line):
-            raise PolicyError("a line of '=' or '-' under text makes a heading, which clause text must not contain", file, number,
+            raise InputError("a line of '=' or '-' under text makes a heading, which clause text must not contain", file, number,
                               hint="the engine numbers and titles each clause; leave a blank line before a '---' rule")
         previous = line
 
@@ -79,7 +79,7 @@ def check_composed(text: str, file: Path | str, line: int | None) -> None:
     for previous, part in pairwise(["", *lines]):
         _check_line(part, file, line, composed=True)
         if previous.strip() and UNDERLINE.match(part):
-            raise PolicyError("the template makes a line of '=' or '-' under text, which would be a heading", file, line)
+            raise InputError("the template makes a line of '=' or '-' under text, which would be a heading", file, line)
     check_links(text, file, line)
 
 
@@ -100,7 +100,7 @@ LINE_RULES = (  # (finds it, what is wrong, what to do), for each line of clause
 def _check_line(line: str, file: Path | str, number: int | None, composed: bool = False) -> None:
     for finds, message, hint in LINE_RULES:
         if finds(line):
-            raise PolicyError(message + (" (made by the template)" if composed else ""), file, number, hint=hint)
+            raise InputError(message + (" (made by the template)" if composed else ""), file, number, hint=hint)
 
 
 def image_targets(text: str) -> list[str]:
@@ -112,12 +112,12 @@ def check_links(text: str, file: Path | str, line: int | None = None) -> None:
     """Only web, email and phone links (and in-page or relative ones) may appear in composed text."""
     for image in IMAGE.findall(text):
         if SCHEME.match(image) or image.startswith("//"):
-            raise PolicyError(f"the image '{image[:60]}' is on another site; pages and PDFs never load remote files", file, line,
+            raise InputError(f"the image '{image[:60]}' is on another site; pages and PDFs never load remote files", file, line,
                               hint="put the image in the school's overrides/<school>/theme/ folder and refer to it by name")
     targets = INLINE_LINK.findall(text) + [m[0] for m in REFERENCE_LINK.findall(text)]
     for target in targets:
         decoded = html.unescape(target.replace("\\", "")).strip("\x00\x20\t")
         scheme = SCHEME.match(decoded)
         if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-            raise PolicyError(f"the link '{target[:60]}' uses '{scheme.group(1)}:', which is not allowed", file, line,
+            raise InputError(f"the link '{target[:60]}' uses '{scheme.group(1)}:', which is not allowed", file, line,
                               hint="links may start with https://, http://, mailto: or tel:")

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..errors import ErrorCollector, PolicyError
+from ..errors import ErrorCollector, InputError, PolicySiteError
 from ..load.project import ClauseSource, OutlineSource, Project, SchoolSource
 from ..load.yaml_lines import line_of
 from ..model.document import Agreement, Clause, Document
@@ -37,11 +37,11 @@ def compose_all(project: Project) -> dict[tuple[str, str], Document]:
         for policy_id in school.school.policies:
             try:
                 documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses)
-            except PolicyError as exc:
+            except PolicySiteError as exc:
                 errors.add(exc)
         try:
             _check_unused_overrides(project, school)
-        except PolicyError as exc:
+        except PolicySiteError as exc:
             errors.add(exc)
     errors.raise_if_any()
     return documents
@@ -50,10 +50,10 @@ def compose_all(project: Project) -> dict[tuple[str, str], Document]:
 def outline_for(project: Project, school: SchoolSource, policy_id: str) -> OutlineSource:
     """The outline of one of the school's policies; an error if the school has no such policy or outline."""
     if policy_id not in school.school.policies:
-        raise PolicyError(f"{school.school.name} has no policy '{policy_id}'", school.path,
+        raise InputError(f"{school.school.name} has no policy '{policy_id}'", school.path,
                           hint=f"its policies: {', '.join(school.school.policies) or 'none'}")
     if policy_id not in project.outlines:
-        raise PolicyError(f"there is no policy outline '{policy_id}'", school.path, line_of(school.lines, ("policies", policy_id)),
+        raise InputError(f"there is no policy outline '{policy_id}'", school.path, line_of(school.lines, ("policies", policy_id)),
                           hint=_suggest(policy_id, project.outlines, "policy outlines in policies_src/"))
     return project.outlines[policy_id]
 
@@ -73,12 +73,12 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
     optional = _optional_ids(outline.outline.sections + outline.outline.appendices)
     for clause_id in settings.include:
         if clause_id not in optional:
-            raise PolicyError(f"'{clause_id}' is not an optional clause of this policy", school.path, where("include"),
+            raise InputError(f"'{clause_id}' is not an optional clause of this policy", school.path, where("include"),
                               hint=f"optional clauses: {', '.join(sorted(optional))}")
     all_ids = _all_ids(outline.outline.sections + outline.outline.appendices)
     for clause_id in settings.drop:
         if clause_id not in all_ids:
-            raise PolicyError(f"cannot drop '{clause_id}': the policy has no such clause", school.path, where("drop"),
+            raise InputError(f"cannot drop '{clause_id}': the policy has no such clause", school.path, where("drop"),
                               hint=_suggest(clause_id, all_ids, "clauses"))
     pick = _Picker(settings, sources, school, context, outline)
     sections = pick.nodes(outline.outline.sections)
@@ -134,7 +134,7 @@ class _Picker:
                 continue
             source = self.sources.get(entry.clause)
             if source is None:
-                raise PolicyError(f"the outline names a clause '{entry.clause}' that does not exist", self.outline.path,
+                raise InputError(f"the outline names a clause '{entry.clause}' that does not exist", self.outline.path,
                                   self._line(entry), hint=_suggest(entry.clause, self.sources, "clauses"))
             origin = "override" if source.origin == "override" else "library"
             chosen.append(_Node(source, origin, self.nodes(entry.children)))
@@ -149,19 +149,19 @@ def _place(addition: ClauseAddition, sections: list[_Node], appendices: list[_No
     """Insert a school's own clause (from overrides/<slug>/) where school.yml says."""
     source = school.overrides.get(addition.clause)
     if source is None:
-        raise PolicyError(f"the clause '{addition.clause}' to add has no file", school.path, line,
+        raise InputError(f"the clause '{addition.clause}' to add has no file", school.path, line,
                           hint=f"create overrides/{school.slug}/{addition.clause}.md")
     if addition.clause in library or _find(sections + appendices, addition.clause):
-        raise PolicyError(f"'{addition.clause}' is already a clause of this policy", school.path, line,
+        raise InputError(f"'{addition.clause}' is already a clause of this policy", school.path, line,
                           hint="to change a shared clause, just create the override file; to add one, give it a new id")
     node = _Node(source, "school")
     if addition.appendix:
         appendices.append(node)
         return
-    anchor = addition.after or addition.before or addition.under
+    anchor = addition.after or addition.before or addition.under or ""  # the schema requires one of them
     found = _find(sections, anchor) or _find(appendices, anchor)
     if found is None:
-        raise PolicyError(f"cannot place '{addition.clause}': '{anchor}' is not in this school's policy", school.path, line,
+        raise InputError(f"cannot place '{addition.clause}': '{anchor}' is not in this school's policy", school.path, line,
                           hint="place it next to a clause the school keeps")
     siblings, index = found
     if addition.under:
@@ -201,7 +201,7 @@ def _walk_numbered(sections: list[_Node], appendices: list[_Node]):
 def _ref_function(numbers: dict[str, str]):
     def ref(clause_id: str) -> Markup:
         if clause_id not in numbers:
-            raise PolicyError(f"ref(\"{clause_id}\") points to a clause that is not in this school's policy",
+            raise InputError(f"ref(\"{clause_id}\") points to a clause that is not in this school's policy",
                               hint=_suggest(clause_id, numbers, "clauses in this policy")
                               + " If the clause is optional, guard the sentence with {% if has(\"" + clause_id + "\") %}")
         number = numbers[clause_id]
@@ -221,7 +221,7 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
         for index, added in enumerate(changes.add):
             if isinstance(added, str):
                 if added not in library_ids:
-                    raise PolicyError(f"the clause '{source.id}' has no item '{added}'", school.path, where("items", source.id, "add", index),
+                    raise InputError(f"the clause '{source.id}' has no item '{added}'", school.path, where("items", source.id, "add", index),
                                       hint=_suggest(added, library_ids, "items") + " To add an item of your own, give 'id' and 'text'.")
                 chosen.add(added)
             else:
@@ -232,16 +232,16 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
         ids = [entry[0] for entry in selected]
         anchor = added.after or added.before
         if added.id in ids:
-            raise PolicyError(f"the item id '{added.id}' is already used in '{source.id}'", school.path, where("items", source.id),
+            raise InputError(f"the item id '{added.id}' is already used in '{source.id}'", school.path, where("items", source.id),
                               hint="give your item a new id")
         if anchor and anchor not in ids:
-            raise PolicyError(f"cannot place item '{added.id}': '{anchor}' is not in the list", school.path, where("items", source.id),
+            raise InputError(f"cannot place item '{added.id}': '{anchor}' is not in the list", school.path, where("items", source.id),
                               hint=_suggest(anchor, ids, "items"))
         position = len(selected) if not anchor else ids.index(anchor) + (1 if added.after else 0)
         selected.insert(position, (added.id, added.text, school.path, where("items", source.id, "add")))
     for dropped in changes.drop if changes else []:
         if dropped not in [entry[0] for entry in selected]:
-            raise PolicyError(f"cannot drop item '{dropped}' from '{source.id}': no such item", school.path,
+            raise InputError(f"cannot drop item '{dropped}' from '{source.id}': no such item", school.path,
                               where("items", source.id, "drop"), hint=_suggest(dropped, library_ids, "items"))
         selected = [entry for entry in selected if entry[0] != dropped]
     return [_render_item(text, context, file, line) for _, text, file, line in selected]
@@ -262,7 +262,7 @@ def _markdown_list(items: list[str], numbered: bool) -> str:
 def _check_images(text: str, school: SchoolSource, source: ClauseSource) -> None:
     for image in image_targets(text):
         if image not in school.images:
-            raise PolicyError(f"the image '{image[:60]}' is not one of {school.school.name}'s files", source.path,
+            raise InputError(f"the image '{image[:60]}' is not one of {school.school.name}'s files", source.path,
                               source.body_line, hint=f"put it in overrides/{school.slug}/theme/ and refer to it by its "
                               f"name there{': ' + ', '.join(sorted(school.images)) if school.images else ''}")
 
@@ -271,7 +271,7 @@ def _check_variables(settings: PolicySettings, library: Mapping[str, ClauseSourc
     known = {name for source in {**library, **school.overrides}.values() for name in source.meta.defaults}
     for name in settings.variables:
         if name not in known:
-            raise PolicyError(f"no clause uses a variable called '{name}'", school.path, where("variables", name),
+            raise InputError(f"no clause uses a variable called '{name}'", school.path, where("variables", name),
                               hint=_suggest(name, known, "variables"))
 
 
@@ -279,7 +279,7 @@ def _check_unused_overrides(project: Project, school: SchoolSource) -> None:
     added = {a.clause for settings in school.school.policies.values() for a in settings.add}
     for clause_id, source in school.overrides.items():
         if clause_id not in project.clauses and clause_id not in added:
-            raise PolicyError("this override matches no shared clause and is not added by school.yml", source.path,
+            raise InputError("this override matches no shared clause and is not added by school.yml", source.path,
                               hint=_suggest(clause_id, project.clauses, "shared clauses")
                               + f" To add a clause of the school's own, list it under policies: <policy>: add: in {school.path}")
 

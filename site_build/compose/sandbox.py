@@ -24,7 +24,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from ..errors import PolicyError
+from ..errors import InputError
 
 MAX_OUTPUT_CHARS = 200_000  # any one value, and everything one template writes
 MAX_SEQUENCE = 10_000  # items or characters made by repeating a value
@@ -251,41 +251,41 @@ _compiled: dict[tuple[str, str], Any] = {}
 
 
 def render(source: str, context: dict[str, Any], file: Path | str, first_line: int = 1) -> str:
-    """Render `source` (from `file`, starting at `first_line`) with plain-data `context`, or raise PolicyError."""
+    """Render `source` (from `file`, starting at `first_line`) with plain-data `context`, or raise InputError."""
     try:
         with _limits():
             return "".join(_compile(source, str(file)).generate(context))
     except TemplateSyntaxError as exc:
-        raise PolicyError(f"template error: {exc.message}", file, _line(exc.lineno, first_line),
+        raise InputError(f"template error: {exc.message}", file, _line(exc.lineno, first_line),
                           hint="check the {{ }} and {% %} tags on that line") from None
     except UndefinedError as exc:
-        raise PolicyError(f"undefined value: {_undefined_message(exc)}", file, _line(_template_line(exc, str(file)), first_line),
+        raise InputError(f"undefined value: {_undefined_message(exc)}", file, _line(_template_line(exc, str(file)), first_line),
                           hint="define it in the clause's 'defaults', set it in school.yml, or guard it with {% if %}") from None
     except SecurityError as exc:
-        raise PolicyError(f"this template tries something not allowed in policy text: {exc}", file,
+        raise InputError(f"this template tries something not allowed in policy text: {exc}", file,
                           _line(_template_line(exc, str(file)), first_line)) from None
     except (TemplateLimitError, MemoryError) as exc:
         reason = exc if isinstance(exc, TemplateLimitError) else "it needs more memory than policy text can use"
-        raise PolicyError(f"this template was stopped: {reason}", file, _line(_template_line(exc, str(file)), first_line),
+        raise InputError(f"this template was stopped: {reason}", file, _line(_template_line(exc, str(file)), first_line),
                           hint="policy text needs no large loops, sums or padding; simplify the template") from None
-    except PolicyError as exc:
+    except InputError as exc:
         if exc.file is None:
             exc.file, exc.line = file, _line(_template_line(exc, str(file)), first_line)
         raise
     except (TemplateError, ArithmeticError, TypeError, ValueError, RecursionError, LookupError, SyntaxError,
             NameError, AttributeError) as exc:  # what Jinja or the compiled template raise on absurd input
-        raise PolicyError(f"template error: {exc}", file, _line(_template_line(exc, str(file)), first_line)) from None
+        raise InputError(f"template error: {exc}", file, _line(_template_line(exc, str(file)), first_line)) from None
 
 
 def evaluate(expression: str, context: dict[str, Any], file: Path | str, line: int | None) -> bool:
     """Evaluate a condition such as `school.phase != 'nursery'` in the same sandbox, with the same limits."""
     if "%}" in expression or "{%" in expression or "{{" in expression:
-        raise PolicyError(f"the condition {expression!r} contains template tags", file, line,
+        raise InputError(f"the condition {expression!r} contains template tags", file, line,
                           hint="conditions look like: school.phase != 'nursery'")
     try:
         return render("{% if (" + expression + ") %}yes{% endif %}", context, file) == "yes"
-    except PolicyError as exc:
-        raise PolicyError(f"cannot evaluate the condition {expression!r}: {exc.message}", file, line,
+    except InputError as exc:
+        raise InputError(f"cannot evaluate the condition {expression!r}: {exc.message}", file, line,
                           hint="conditions look like: school.phase != 'nursery'") from None
 
 
@@ -295,7 +295,7 @@ def _compile(source: str, name: str) -> Any:
         if len(source) > MAX_SOURCE_CHARS:
             raise TemplateLimitError(f"the text is longer than {MAX_SOURCE_CHARS:,} characters")
         tree = _bound(ENVIRONMENT.parse(source, name=name, filename=name))
-        code = ENVIRONMENT.compile(tree, name=name, filename=name)
+        code = ENVIRONMENT.compile(tree, name=name, filename=name)  # type: ignore[call-overload]  # a parsed tree is accepted
         _compiled[key] = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None), None)
     return _compiled[key]
 

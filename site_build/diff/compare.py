@@ -14,7 +14,7 @@ from diff_match_patch import diff_match_patch
 from ..model.document import Clause, Document
 from .plain_text import markdown_to_text
 
-KINDS = ("changed", "added", "removed", "moved", "renumbered")
+CHANGE_KINDS = ("changed", "added", "removed", "moved", "renumbered")
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Change:
     """What happened to one clause between two documents."""
 
     id: str
-    kind: str  # one of KINDS
+    kind: str  # one of CHANGE_KINDS
     old: Clause | None
     new: Clause | None
     title_changed: bool = False
@@ -145,7 +145,7 @@ def _encode(text: str, tokens: dict[str, str]) -> str:
 
 
 def summary_counts(changes: list[Change]) -> dict[str, int]:
-    return {kind: sum(1 for c in changes if c.kind == kind) for kind in KINDS}
+    return {kind: sum(1 for c in changes if c.kind == kind) for kind in CHANGE_KINDS}
 
 
 def changed_sections(changes: list[Change]) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from ..errors import PolicyError
+from ..errors import InputError
 from ..model.schema import Strict
 from .schema_errors import validate
 from .yaml_lines import line_of, parse_yaml, read_text
@@ -66,14 +66,14 @@ class BaseConfig(Strict):
 
 
 def load_base_config(root: Path) -> dict:
-    """mkdocs.yml's allowed settings as MkDocs config (texts HTML-escaped); a PolicyError for anything else."""
+    """mkdocs.yml's allowed settings as MkDocs config (texts HTML-escaped); a InputError for anything else."""
     path = root / SOURCE
     if path.is_symlink() or not path.is_file():
-        raise PolicyError("this file is missing (or is a link)", SOURCE,
+        raise InputError("this file is missing (or is a link)", SOURCE,
                           hint="restore mkdocs.yml from the project's git history: it holds the look of every site")
     data, lines = parse_yaml(read_text(path), SOURCE)
     if not isinstance(data, dict):
-        raise PolicyError("mkdocs.yml should be a set of 'key: value' lines", SOURCE, 1)
+        raise InputError("mkdocs.yml should be a set of 'key: value' lines", SOURCE, 1)
     for key in data:
         _refuse_known(str(key), line_of(lines, (key,)))
     if isinstance(data.get("theme"), dict) and "custom_dir" in data["theme"]:
@@ -87,10 +87,10 @@ def load_base_config(root: Path) -> dict:
 
 def _refuse_known(key: str, line: int | None) -> None:
     if key in CODE_KEYS:
-        raise PolicyError(f"'{key}' is not allowed in mkdocs.yml", SOURCE, line,
+        raise InputError(f"'{key}' is not allowed in mkdocs.yml", SOURCE, line,
                           hint="policy-site sets MkDocs' plugins, Markdown extensions, hooks and folders itself: "
                                "others could read files or run code on the build machine. Remove this setting")
     if key in SET_PER_SCHOOL:
-        raise PolicyError(f"'{key}' is not allowed in mkdocs.yml", SOURCE, line,
+        raise InputError(f"'{key}' is not allowed in mkdocs.yml", SOURCE, line,
                           hint="policy-site sets it for each school (names come from school.yml, a school's own "
                                "styles from overrides/<school>/theme/extra.css). Remove this setting")

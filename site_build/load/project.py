@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from ..errors import ErrorCollector, PolicyError, PolicyErrors
+from ..errors import ErrorCollector, InputError, PolicySiteError
 from ..model.schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, School
 from .schema_errors import validate
 from .theme_files import IMAGE_SUFFIXES, theme_files
@@ -29,7 +29,7 @@ class ClauseSource:
     body: str
     body_line: int
     origin: str  # "library" or "override"
-    lines: Lines = field(default_factory=dict)  # front matter key path -> line, for errors
+    lines: Mapping[tuple, int] = field(default_factory=dict)  # front matter key path -> line, for errors
 
     def line(self, *path: object) -> int | None:
         return line_of(self.lines, path) if self.lines else None
@@ -80,7 +80,7 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
     collect = errors is not None
     errors = errors if errors is not None else ErrorCollector()
     clauses = _load_folder(root / "clauses", "*.md", lambda p: load_clause(p, "library", root), errors)
-    outlines = _load_folder(root / "policies_src", "*.yml", lambda p: load_outline(p, root), errors)
+    outlines = load_outlines(root, errors)
     slugs = school_slugs(root)
     if only:
         missing = [s for s in only if s not in slugs]
@@ -88,17 +88,22 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
             near = difflib.get_close_matches(slug, slugs, n=1)
             hint = (f"did you mean '{near[0]}'?" if near else f"known schools: {', '.join(slugs) or 'none yet'}.") \
                 + f" To start a new school: policy-site new-school {slug}"
-            errors.add(PolicyError(f"there is no school '{slug}'", f"schools/{slug}/school.yml", hint=hint))
+            errors.add(InputError(f"there is no school '{slug}'", f"schools/{slug}/school.yml", hint=hint))
         slugs = [s for s in slugs if s in only]
     schools = {}
     for slug in slugs:
         try:
             schools[slug] = load_school(root, slug)
-        except (PolicyError, PolicyErrors) as exc:
+        except PolicySiteError as exc:
             errors.add(exc)
     if not collect:
         errors.raise_if_any()
     return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), MappingProxyType(schools))
+
+
+def load_outlines(root: Path, errors: ErrorCollector) -> dict[str, OutlineSource]:
+    """Every policy outline in policies_src/, by id; problems go to `errors`."""
+    return _load_folder(root / "policies_src", "*.yml", lambda p: load_outline(p, root), errors)
 
 
 def school_slugs(root: Path) -> list[str]:
@@ -108,16 +113,16 @@ def school_slugs(root: Path) -> list[str]:
 
 
 def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector) -> dict:
-    found = {}
+    found: dict = {}
     if not folder.is_dir():
-        errors.add(PolicyError("this folder is missing", folder, hint="run policy-site from the project's top folder"))
+        errors.add(InputError("this folder is missing", folder, hint="run policy-site from the project's top folder"))
         return found
     for path in sorted(folder.glob(pattern)):
         try:
             _check_inside(path, folder)
             item = loader(path)
             found[item.id] = item
-        except (PolicyError, PolicyErrors) as exc:
+        except PolicySiteError as exc:
             errors.add(exc)
     return found
 
@@ -125,12 +130,12 @@ def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector) -> 
 def _check_inside(path: Path, folder: Path) -> None:
     """Refuse symlinks that lead out of the folder they sit in (a site must never publish /etc/passwd)."""
     if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
-        raise PolicyError("this file is a link to a place outside its folder", path, hint="copy the file in instead")
+        raise InputError("this file is a link to a place outside its folder", path, hint="copy the file in instead")
 
 
 def _checked_id(path: Path) -> str:
     if not SLUG.match(path.stem) or path.stem in RESERVED_NAMES:
-        raise PolicyError(f"the file name '{path.name}' is not a valid id", path,
+        raise InputError(f"the file name '{path.name}' is not a valid id", path,
                           hint="use lower-case letters, digits and single hyphens, e.g. 'use-of-email.md'")
     return path.stem
 
@@ -142,14 +147,14 @@ def load_clause(path: Path, origin: str, root: Path) -> ClauseSource:
     text = read_text(path).replace("\r\n", "\n")
     match = FRONT_MATTER.match(text)
     if not match:
-        raise PolicyError("a clause file must start with front matter between two '---' lines", shown, 1,
+        raise InputError("a clause file must start with front matter between two '---' lines", shown, 1,
                           hint="begin the file with ---, a 'title:' line, then --- and the clause text")
     data, lines = parse_yaml(match.group(1), shown, first_line=2)
     meta = validate(ClauseMeta, data, lines, shown)
     item_ids = [item.id for item in meta.items]
     duplicate = next((i for i in item_ids if item_ids.count(i) > 1), None)
     if duplicate:
-        raise PolicyError(f"the item id '{duplicate}' is used twice", shown, hint="give each item its own id")
+        raise InputError(f"the item id '{duplicate}' is used twice", shown, hint="give each item its own id")
     body_line = match.group(0).count("\n") + 1
     return ClauseSource(clause_id, shown, meta, text[match.end():], body_line, origin, MappingProxyType(lines))
 
@@ -161,9 +166,9 @@ def load_outline(path: Path, root: Path) -> OutlineSource:
     clause_lines: dict[str, int] = {}
     for key, line in sorted(lines.items(), key=lambda item: item[1]):
         if key and key[-1] == "clause" and key[0] != "agreements":
-            clause_id = _value_at(data, key)
+            clause_id = str(_value_at(data, key))
             if clause_id in clause_lines:
-                raise PolicyError(f"the clause '{clause_id}' appears twice in this outline", shown, line,
+                raise InputError(f"the clause '{clause_id}' appears twice in this outline", shown, line,
                                   hint="each clause has one place in a policy; remove one of them")
             clause_lines[clause_id] = line
     return OutlineSource(_checked_id(path), shown, outline, MappingProxyType(clause_lines))
@@ -181,12 +186,12 @@ def load_school(root: Path, slug: str) -> SchoolSource:
     path = folder / "school.yml"
     shown = path.relative_to(root)
     if not SLUG.match(slug) or slug in RESERVED_NAMES:
-        raise PolicyError(f"the folder name '{slug}' is not a valid school slug", shown,
+        raise InputError(f"the folder name '{slug}' is not a valid school slug", shown,
                           hint="rename it using lower-case letters, digits and single hyphens")
     _check_inside(path, folder)
     data, lines = parse_yaml(read_text(path), shown)
     if not isinstance(data, dict):
-        raise PolicyError("school.yml should be a set of 'key: value' lines", shown, 1)
+        raise InputError("school.yml should be a set of 'key: value' lines", shown, 1)
     school = validate(School, data, lines, shown)
     override_dir = root / "overrides" / slug
     errors = ErrorCollector()
@@ -195,7 +200,7 @@ def load_school(root: Path, slug: str) -> SchoolSource:
     theme_dir = override_dir / "theme"
     published = theme_files(theme_dir, f"overrides/{slug}/theme") if theme_dir.is_symlink() or theme_dir.is_dir() else []
     if school.logo and not (theme_dir / school.logo).is_file():
-        raise PolicyError(f"the logo '{school.logo}' is not in overrides/{slug}/theme/", shown, line_of(lines, ("logo",)),
+        raise InputError(f"the logo '{school.logo}' is not in overrides/{slug}/theme/", shown, line_of(lines, ("logo",)),
                           hint=f"put the image in overrides/{slug}/theme/ or remove the 'logo:' line")
     images = frozenset(p.as_posix() for p in published if p.suffix.lower() in IMAGE_SUFFIXES)
     return SchoolSource(slug, shown, school, lines, MappingProxyType(overrides), theme_dir if theme_dir.is_dir() else None,

@@ -10,15 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ErrorCollector, PolicyError
+from ..errors import ErrorCollector, InputError
+from ..model.vocabulary import ROLE_PLURALS, ROLE_SYNONYMS, ROLES
 
-ROLE_WORDS = {
-    "staff": "staff", "staff member": "staff", "teacher": "staff", "teachers": "staff",
-    "governor": "governor", "governors": "governor", "trustee": "trustee", "trustees": "trustee",
-    "volunteer": "volunteer", "volunteers": "volunteer", "visitor": "visitor", "visitors": "visitor",
-    "parent": "parent", "parents": "parent", "carer": "carer", "carers": "carer",
-    "parent/carer": "parent", "parents and carers": "parent", "pupil": "pupil", "pupils": "pupil",
-}
+ROLE_WORDS = {word: role for role in ROLES for word in (role, ROLE_PLURALS[role], *ROLE_SYNONYMS.get(role, ()))}
 YOUNGER = re.compile(r"^(nursery|reception|eyfs|foundation|fs[12]?|year ?[12]|y[12]|ks1|key stage 1)\b", re.IGNORECASE)
 OLDER = re.compile(r"^(year ?[3-6]|y[3-6]|ks2|key stage 2)\b", re.IGNORECASE)
 MAX_ROWS = 20_000  # the merged pack grows ~24 KB a page in memory: 20,000 sheets stay under 1 GB
@@ -28,7 +23,7 @@ EXCEL_HINT = "in Excel choose File > Save As > 'CSV UTF-8 (comma delimited)'"
 
 
 @dataclass(frozen=True)
-class Person:
+class RosterEntry:
     name: str
     role: str  # one of the canonical roles
     row: int
@@ -52,9 +47,9 @@ def read_roster(path: Path) -> tuple[str, str]:
         with path.open("rb") as file:
             data = file.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise PolicyError(f"cannot read the roster: {exc.strerror or exc}", path) from None
+        raise InputError(f"cannot read the roster: {exc.strerror or exc}", path) from None
     if len(data) > MAX_BYTES:
-        raise PolicyError(f"the roster is larger than {MAX_BYTES // 2**20} MB", path, hint="split it into several packs")
+        raise InputError(f"the roster is larger than {MAX_BYTES // 2**20} MB", path, hint="split it into several packs")
     return decode_roster(data, path)
 
 
@@ -72,7 +67,7 @@ def decode_roster(data: bytes, source: Path | str) -> tuple[str, str]:
         except UnicodeDecodeError:
             text, encoding = _decode(data, "cp1252", source), "Windows-1252"
     if "\x00" in text:
-        raise PolicyError("the roster holds NUL characters: it is not a CSV text file", source,
+        raise InputError("the roster holds NUL characters: it is not a CSV text file", source,
                           text[: text.index("\x00")].count("\n") + 1, hint=EXCEL_HINT)
     return text, encoding
 
@@ -92,11 +87,11 @@ def _decode(data: bytes, encoding: str, source: Path | str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
         name = "UTF-16" if "16" in encoding else "UTF-8 or Windows-1252"
-        raise PolicyError(f"the roster is not {name} text (a damaged character at byte {exc.start})", source, line,
+        raise InputError(f"the roster is not {name} text (a damaged character at byte {exc.start})", source, line,
                           hint=EXCEL_HINT) from None
 
 
-def parse_roster(text: str, source: Path | str, errors: ErrorCollector | None = None) -> list[Person]:
+def parse_roster(text: str, source: Path | str, errors: ErrorCollector | None = None) -> list[RosterEntry]:
     """People from CSV text with a header row naming at least 'name' and 'role'; every bad row is reported.
 
     With `errors`, bad rows are added to it (for the caller to raise with its own checks) instead of raised."""
@@ -105,60 +100,60 @@ def parse_roster(text: str, source: Path | str, errors: ErrorCollector | None = 
     if errors is None:
         collector.raise_if_any()
     if not people and not collector.errors:
-        raise PolicyError("the roster lists nobody", source, hint="add one row per person under the header row")
+        raise InputError("the roster lists nobody", source, hint="add one row per person under the header row")
     return people
 
 
-def _people(text: str, source: Path | str, errors: ErrorCollector) -> Iterator[Person]:
-    """Each good row as a Person, read one row at a time; each bad one goes to `errors`."""
+def _people(text: str, source: Path | str, errors: ErrorCollector) -> Iterator[RosterEntry]:
+    """Each good row as a RosterEntry, read one row at a time; each bad one goes to `errors`."""
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
     number = 0  # the last row read; the header is row 1
     try:
         header = [cell.strip().lower() for cell in next(reader, [])]
         number = 1
         if not header:
-            raise PolicyError("the roster is empty", source, hint="the first row names the columns, e.g. name,role,class")
+            raise InputError("the roster is empty", source, hint="the first row names the columns, e.g. name,role,class")
         for required in ("name", "role"):
             if required not in header:
-                raise PolicyError(f"the roster has no '{required}' column", source, 1,
+                raise InputError(f"the roster has no '{required}' column", source, 1,
                                   hint=f"the first row must name the columns, e.g. name,role,class (found: {_listed(header)})")
         for number, row in enumerate(reader, start=2):
             if number > MAX_ROWS + 1:
-                raise PolicyError(f"the roster has more than {MAX_ROWS:,} rows", source, number, hint="split it into several packs")
+                raise InputError(f"the roster has more than {MAX_ROWS:,} rows", source, number, hint="split it into several packs")
             person = _person(row, number, header, source, errors)
             if person is not None:
                 yield person
     except csv.Error as exc:
         too_long = "field larger than field limit" in str(exc)
         message = f"row {number + 1} has a cell longer than {MAX_CELL} characters" if too_long else f"row {number + 1} cannot be read as CSV: {exc}"
-        errors.add(PolicyError(message, source, number + 1,
+        errors.add(InputError(message, source, number + 1,
                                hint="a cell holds one name, role or class; check for an unclosed double quote"))
-    except PolicyError as error:
+    except InputError as error:
         errors.add(error)
 
 
-def _person(row: list[str], number: int, header: list[str], source: Path | str, errors: ErrorCollector) -> Person | None:
+def _person(row: list[str], number: int, header: list[str], source: Path | str, errors: ErrorCollector) -> RosterEntry | None:
     if not any(cell.strip() for cell in row):
         return None
     if len(row) > len(header):
-        errors.add(PolicyError(f"row {number} has more cells than the header", source, number,
+        errors.add(InputError(f"row {number} has more cells than the header", source, number,
                                hint="a name with a comma must be in double quotes"))
         return None
     long_cells = [header[i] for i, cell in enumerate(row) if len(cell) > MAX_CELL]
     if long_cells:
-        errors.add(PolicyError(f"row {number}: the '{long_cells[0]}' cell is longer than {MAX_CELL} characters", source, number,
+        errors.add(InputError(f"row {number}: the '{long_cells[0]}' cell is longer than {MAX_CELL} characters", source, number,
                                hint="a cell holds one name, role or class; check for an unclosed double quote"))
         return None
     values = {key: (row[i].strip() if i < len(row) else "") for i, key in enumerate(header)}
     name, role_word = values.pop("name"), values.pop("role")
     role = ROLE_WORDS.get(role_word.lower())
     if not name:
-        errors.add(PolicyError(f"row {number} has no name", source, number, hint="fill in the name or delete the row"))
+        errors.add(InputError(f"row {number} has no name", source, number, hint="fill in the name or delete the row"))
     elif role is None:
-        errors.add(PolicyError(f"row {number} ({name}) has an unknown role '{role_word}'", source, number,
+        errors.add(InputError(f"row {number} ({name}) has an unknown role '{role_word}'", source, number,
                                hint="roles: staff, governor, trustee, volunteer, visitor, parent, carer, pupil"))
     else:
-        return Person(name, role, number, {k: v for k, v in values.items() if v})
+        return RosterEntry(name, role, number, {k: v for k, v in values.items() if v})
     return None
 
 

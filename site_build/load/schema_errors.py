@@ -1,4 +1,4 @@
-"""Turn pydantic validation errors into PolicyErrors with a line and a suggestion."""
+"""Turn pydantic validation errors into Problems with a line and a suggestion."""
 
 from __future__ import annotations
 
@@ -9,24 +9,25 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from ..errors import PolicyError, PolicyErrors
+from ..errors import InputError, Problems
 from .yaml_lines import Lines, line_of
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def validate(model: type[M], data: Any, lines: Lines, source: Path | str, prefix: tuple = ()) -> M:
-    """Validate `data` against `model`, raising every problem as a PolicyError."""
+    """Validate `data` against `model`, raising every problem as a InputError."""
     if data is None:
         data = {}
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise PolicyErrors([_explain(model, data, err, lines, source, prefix) for err in exc.errors()]) from None
+        raise Problems([_explain(model, data, err, lines, source, prefix) for err in exc.errors()]) from None
 
 
-def _explain(model: type[BaseModel], data: Any, err: dict, lines: Lines, source: Path | str, prefix: tuple) -> PolicyError:
+def _explain(model: type[BaseModel], data: Any, err: ErrorDetails, lines: Lines, source: Path | str, prefix: tuple) -> InputError:
     path = _data_path(data, err["loc"])
     dotted = ".".join(str(p) for p in path) or "(top level)"
     line = line_of(lines, prefix + path)
@@ -35,20 +36,20 @@ def _explain(model: type[BaseModel], data: Any, err: dict, lines: Lines, source:
         valid = _keys_at(model, path[:-1])
         near = difflib.get_close_matches(str(path[-1]), valid, n=1)
         hint = f"did you mean '{near[0]}'? " if near else ""
-        return PolicyError(f"unknown key '{path[-1]}' in {'.'.join(map(str, path[:-1])) or 'the top level'}", source, line,
+        return InputError(f"unknown key '{path[-1]}' in {'.'.join(map(str, path[:-1])) or 'the top level'}", source, line,
                            hint + f"valid keys here: {', '.join(valid)}")
     if kind == "missing":
-        return PolicyError(f"'{dotted}' is required but missing", source, line, f"add '{path[-1]}:' here")
+        return InputError(f"'{dotted}' is required but missing", source, line, f"add '{path[-1]}:' here")
     if kind in ("string_type", "str_type") and isinstance(_value_at(data, path), (bool, int, float)):
-        return PolicyError(f"'{dotted}' should be text, but YAML read {_value_at(data, path)!r}", source, line,
+        return InputError(f"'{dotted}' should be text, but YAML read {_value_at(data, path)!r}", source, line,
                            "put the value in quotes, e.g. \"012345\" or \"no\"")
     message = err["msg"].removeprefix("Value error, ")
     if kind == "literal_error":
-        return PolicyError(f"'{dotted}': {message}", source, line)
+        return InputError(f"'{dotted}': {message}", source, line)
     if kind == "string_pattern_mismatch":
-        return PolicyError(f"'{dotted}' has the wrong form: {_value_at(data, path)!r}", source, line,
+        return InputError(f"'{dotted}' has the wrong form: {_value_at(data, path)!r}", source, line,
                            "ids and slugs use lower-case letters, digits and single hyphens, e.g. 'my-school'")
-    return PolicyError(f"'{dotted}': {message}", source, line)
+    return InputError(f"'{dotted}': {message}", source, line)
 
 
 def _data_path(data: Any, loc: tuple) -> tuple:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 from xml.etree import ElementTree
 
-from ..errors import PolicyError
+from ..errors import InputError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 EXTRA_CSS = "extra.css"
@@ -39,7 +41,7 @@ def theme_files(folder: Path, shown: str) -> list[Path]:
     """
     real = folder.resolve()
     if real != folder.absolute():  # the folder, or overrides/<slug> above it, is a link
-        raise PolicyError("the theme folder is a link to another folder", shown,
+        raise InputError("the theme folder is a link to another folder", shown,
                           hint="make it a real folder and copy the school's images into it")
     files = []
     for base, dirs, names in os.walk(folder):
@@ -48,13 +50,13 @@ def theme_files(folder: Path, shown: str) -> list[Path]:
             relative = path.relative_to(folder)
             where = f"{shown}/{relative.as_posix()}"
             if path.is_symlink() and (path.is_dir() or not path.resolve().is_relative_to(real)):
-                raise PolicyError("this file is a link to a place outside its folder", where,
+                raise InputError("this file is a link to a place outside its folder", where,
                                   hint="copy the file in instead")
             mode = path.stat().st_mode
             if stat.S_ISDIR(mode):
                 continue
             if not stat.S_ISREG(mode):
-                raise PolicyError("this is not an ordinary file", where, hint="remove it from the theme folder")
+                raise InputError("this is not an ordinary file", where, hint="remove it from the theme folder")
             _check_file(path, relative, where)
             files.append(relative)
     return sorted(files)
@@ -62,11 +64,11 @@ def theme_files(folder: Path, shown: str) -> list[Path]:
 
 def _check_file(path: Path, relative: Path, where: str) -> None:
     if relative.as_posix() != EXTRA_CSS and relative.suffix.lower() not in IMAGE_SUFFIXES:
-        raise PolicyError(f"'{relative.name}' cannot be published: a theme folder holds only images and extra.css", where,
+        raise InputError(f"'{relative.name}' cannot be published: a theme folder holds only images and extra.css", where,
                           hint="allowed: .png, .jpg, .jpeg, .gif, .webp, .svg images and one extra.css; "
                                "move other files out of the theme folder")
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise PolicyError(f"this file is larger than {MAX_FILE_BYTES // 1_000_000} MB", where,
+        raise InputError(f"this file is larger than {MAX_FILE_BYTES // 1_000_000} MB", where,
                           hint="use a smaller image (a logo is usually well under 1 MB)")
     if relative.suffix.lower() == ".svg":
         check_svg(path.read_bytes(), where)
@@ -77,42 +79,42 @@ def check_svg(data: bytes, where: str) -> None:
     declared = DECLARATION.match(data)
     encoding = declared.group(2).decode("ascii", errors="replace") if declared else "utf-8"
     if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        raise PolicyError(f"this SVG declares the encoding '{encoding}'", where, hint="save it as UTF-8")
+        raise InputError(f"this SVG declares the encoding '{encoding}'", where, hint="save it as UTF-8")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PolicyError("this SVG is not UTF-8 text", where, hint=SVG_HINT) from None
+        raise InputError("this SVG is not UTF-8 text", where, hint=SVG_HINT) from None
     if re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
-        raise PolicyError("this SVG has a DOCTYPE or ENTITY declaration, which is not allowed", where, hint=SVG_HINT)
-    parser = ElementTree.XMLPullParser(events=("start", "pi"))
+        raise InputError("this SVG has a DOCTYPE or ENTITY declaration, which is not allowed", where, hint=SVG_HINT)
+    parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("start", "pi"))
     try:
         parser.feed(text.encode("utf-8"))
         parser.close()
-        for event, item in parser.read_events():
+        for event, item in cast("Iterator[tuple[str, Any]]", parser.read_events()):
             if event == "pi":
-                raise PolicyError(f"this SVG contains the processing instruction '<?{(item.text or '')[:40]}?>'", where,
+                raise InputError(f"this SVG contains the processing instruction '<?{(item.text or '')[:40]}?>'", where,
                                   hint=SVG_HINT)
             _check_svg_element(item, where)
     except ElementTree.ParseError as exc:
-        raise PolicyError(f"this SVG is not well-formed XML ({exc})", where, hint=SVG_HINT) from None
+        raise InputError(f"this SVG is not well-formed XML ({exc})", where, hint=SVG_HINT) from None
 
 
 def _check_svg_element(element: ElementTree.Element, where: str) -> None:
     if not element.tag.startswith(SVG):
-        raise PolicyError(f"this SVG contains the element <{element.tag}>, which is not part of SVG", where, hint=SVG_HINT)
+        raise InputError(f"this SVG contains the element <{element.tag}>, which is not part of SVG", where, hint=SVG_HINT)
     name = element.tag.removeprefix(SVG)
     if name not in SVG_ELEMENTS:
-        raise PolicyError(f"this SVG contains <{name}>, which is not allowed", where, hint=SVG_HINT)
+        raise InputError(f"this SVG contains <{name}>, which is not allowed", where, hint=SVG_HINT)
     if name == "style":
         _check_style(element.text or "", "<style>", where)
     for attribute, value in element.attrib.items():
         local = attribute.rsplit("}", 1)[-1]
         if attribute.startswith("{") and attribute != XLINK_HREF and attribute not in XML_ATTRIBUTES:
-            raise PolicyError(f"this SVG's <{name}> has the attribute '{attribute}', which is not allowed", where, hint=SVG_HINT)
+            raise InputError(f"this SVG's <{name}> has the attribute '{attribute}', which is not allowed", where, hint=SVG_HINT)
         if local.lower().startswith("on"):
-            raise PolicyError(f"this SVG's <{name}> has the event handler '{local}', which is not allowed", where, hint=SVG_HINT)
+            raise InputError(f"this SVG's <{name}> has the event handler '{local}', which is not allowed", where, hint=SVG_HINT)
         if local == "href" and not value.strip().startswith("#"):
-            raise PolicyError(f"this SVG's <{name}> links to '{value[:60]}'; only '#...' references are allowed", where,
+            raise InputError(f"this SVG's <{name}> links to '{value[:60]}'; only '#...' references are allowed", where,
                               hint=SVG_HINT)
         _check_style(value, f"<{name} {local}>", where, css=local == "style")
 
@@ -120,10 +122,10 @@ def _check_svg_element(element: ElementTree.Element, where: str) -> None:
 def _check_style(text: str, place: str, where: str, css: bool = True) -> None:
     """Only url(#fragment) references and no @import (nor CSS escapes that could hide one): an SVG loads nothing."""
     if css and "\\" in text:
-        raise PolicyError(f"this SVG's {place} uses a CSS escape (\\), which is not allowed", where, hint=SVG_HINT)
+        raise InputError(f"this SVG's {place} uses a CSS escape (\\), which is not allowed", where, hint=SVG_HINT)
     if "@import" in text.lower():
-        raise PolicyError(f"this SVG's {place} uses @import, which is not allowed", where, hint=SVG_HINT)
+        raise InputError(f"this SVG's {place} uses @import, which is not allowed", where, hint=SVG_HINT)
     for target in URL.findall(text):
         if not target.startswith("#"):
-            raise PolicyError(f"this SVG's {place} loads '{target[:60]}'; only url(#...) references are allowed", where,
+            raise InputError(f"this SVG's {place} loads '{target[:60]}'; only url(#...) references are allowed", where,
                               hint=SVG_HINT)

@@ -11,12 +11,13 @@ aliases would expand to more than MAX_NODES values (a "billion laughs"), before 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..errors import PolicyError
+from ..errors import InputError
 
 Lines = dict[tuple, int]
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -43,15 +44,15 @@ def parse_yaml(text: str, source: Path | str, first_line: int = 1) -> tuple[Any,
         _check_size(node, source, first_line)
         data = StrictLoader(text).construct_document(node)
     except RecursionError:
-        raise PolicyError(f"this YAML is nested far too deeply (more than {MAX_DEPTH} levels)", source,
+        raise InputError(f"this YAML is nested far too deeply (more than {MAX_DEPTH} levels)", source,
                           hint="a real file is only a few levels deep; check for runaway brackets") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
-        raise PolicyError(f"this is not valid YAML: {exc.problem or exc}", source, line,
+        raise InputError(f"this is not valid YAML: {exc.problem or exc}", source, line,
                           "check the indentation and quoting near that line") from None
     except yaml.YAMLError as exc:
-        raise PolicyError(f"this is not valid YAML: {exc}", source) from None
+        raise InputError(f"this is not valid YAML: {exc}", source) from None
     lines: Lines = {}
     _record_lines(node, (), lines, source, first_line)
     return data, lines
@@ -65,10 +66,10 @@ def _check_size(root: yaml.Node, source: Path | str, offset: int) -> None:
         count += 1
         line = node.start_mark.line + offset
         if depth > MAX_DEPTH:
-            raise PolicyError(f"this YAML is nested more than {MAX_DEPTH} levels deep (or an alias refers to itself)",
+            raise InputError(f"this YAML is nested more than {MAX_DEPTH} levels deep (or an alias refers to itself)",
                               source, line, "a real file is only a few levels deep; check the anchors (&) and aliases (*)")
         if count > MAX_NODES:
-            raise PolicyError(f"this YAML expands to more than {MAX_NODES:,} values (its aliases repeat each other)",
+            raise InputError(f"this YAML expands to more than {MAX_NODES:,} values (its aliases repeat each other)",
                               source, line, "write the values out instead of nesting anchors (&) and aliases (*)")
         if isinstance(node, yaml.MappingNode):
             stack.extend((part, depth + 1) for pair in node.value for part in pair)
@@ -83,7 +84,7 @@ def _record_lines(node: yaml.Node, path: tuple, lines: Lines, source: Path | str
         for key_node, value_node in node.value:
             key = key_node.value
             if key in seen:
-                raise PolicyError(f"the key '{key}' appears twice", source, key_node.start_mark.line + offset,
+                raise InputError(f"the key '{key}' appears twice", source, key_node.start_mark.line + offset,
                                   "keep one of them: YAML would silently use the last")
             seen.add(key)
             _record_lines(value_node, path + (key,), lines, source, offset)
@@ -93,7 +94,7 @@ def _record_lines(node: yaml.Node, path: tuple, lines: Lines, source: Path | str
             _record_lines(item, path + (index,), lines, source, offset)
 
 
-def line_of(lines: Lines, path: tuple) -> int | None:
+def line_of(lines: Mapping[tuple, int], path: tuple) -> int | None:
     """The line of the deepest known key on `path`."""
     for end in range(len(path), -1, -1):
         if path[:end] in lines:
@@ -102,16 +103,16 @@ def line_of(lines: Lines, path: tuple) -> int | None:
 
 
 def read_text(path: Path) -> str:
-    """Read a UTF-8 text file of at most MAX_FILE_BYTES, turning OS and encoding problems into PolicyErrors."""
+    """Read a UTF-8 text file of at most MAX_FILE_BYTES, turning OS and encoding problems into Problems."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
-            raise PolicyError(f"this file is larger than {MAX_FILE_BYTES // 2**20} MB, far larger than any real one", path,
+            raise InputError(f"this file is larger than {MAX_FILE_BYTES // 2**20} MB, far larger than any real one", path,
                               hint="a school.yml, outline or clause is a few kilobytes; check what was saved here")
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PolicyError(f"this file is not UTF-8 text (byte {exc.start})", path,
+        raise InputError(f"this file is not UTF-8 text (byte {exc.start})", path,
                           hint="save it as UTF-8 in your editor") from None
     except OSError as exc:
-        raise PolicyError(f"cannot read this file: {exc.strerror}", path) from None
+        raise InputError(f"cannot read this file: {exc.strerror}", path) from None

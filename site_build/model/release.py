@@ -12,7 +12,6 @@ from .document import Document, canonical_json
 from .schema import cycle_in_months
 
 RELEASE_FORMAT = 2  # 2: chained (previous_sha256) and optionally signed; 1 is still read, as "not chained"
-KINDS = ("edition", "update", "correction")
 UNHASHED = ("sha256", "signature")  # the signature signs the hash, so neither is part of the hashed body
 
 

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from .vocabulary import AgeGroup, Phase, Role
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
@@ -25,8 +27,6 @@ def _not_reserved(value: str) -> str:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80), AfterValidator(_not_reserved)]
 FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.(png|jpg|jpeg|svg|webp|gif)$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-Phase = Literal["nursery", "infant", "junior", "primary", "secondary", "all-through", "special"]
-Role = Literal["staff", "governor", "trustee", "volunteer", "visitor", "parent", "carer", "pupil"]
 CYCLE_PATTERN = re.compile(r"^(\d{1,2}) (year|years|month|months)$")
 
 
@@ -188,7 +188,7 @@ class OutlineEntry(Strict):
 class AgreementSpec(Strict):
     clause: Slug
     roles: list[Role] = Field(min_length=1)
-    age_group: Literal["eyfs-ks1", "ks2"] | None = None
+    age_group: AgeGroup | None = None
 
 
 class Outline(Strict):

@@ -14,20 +14,15 @@ from pathlib import Path
 from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter
 
-from ..errors import ErrorCollector, PolicyError
-from ..load.roster import Person
+from ..errors import ErrorCollector, InputError
+from ..load.roster import RosterEntry
 from ..model.document import Agreement, Clause, Document
 from ..model.release import Release, format_date
 from ..model.schema import School
-from ..store.files import write_atomically
+from ..model.vocabulary import AGE_GROUPS, ROLE_LABELS, ROLE_PLURALS
 from .pdf import NO_CACHE, TEMPLATES, PdfCache, html_to_pdf, markdown_html, page_count
 
-ROLE_PLURALS = {"staff": "staff", "governor": "governors", "trustee": "trustees", "volunteer": "volunteers",
-                "visitor": "visitors", "parent": "parents", "carer": "carers", "pupil": "pupils"}
-ROLE_LABELS = {"staff": "Staff", "governor": "Governor", "trustee": "Trustee", "volunteer": "Volunteer", "visitor": "Visitor",
-               "parent": "Parent", "carer": "Carer", "pupil": "Pupil"}
 DETAIL_LABELS = {"class": "Class", "year": "Year", "year group": "Year group", "child": "Child"}
-AGE_LABELS = {"eyfs-ks1": "early years and key stage 1", "ks2": "key stage 2"}
 FIT_LEVELS = 4
 SHEETS_PER_PART = 50  # sheets laid out in one WeasyPrint document: its memory grows with its pages
 NAMES_PER_PART = 500  # signing register rows in one document
@@ -40,7 +35,7 @@ class Sheet:
     title: str
     role: str
     body: Markup
-    person: Person | None
+    person: RosterEntry | None
     pupil: bool
     fit: int = 0  # how much the print is tightened so the sheet fits on one page
     pages: int = 1  # pages the sheet takes at that fit
@@ -64,12 +59,12 @@ def signing_release(releases: list[Release]) -> Release:
     return releases[0]
 
 
-def plan_sheets(document: Document, school: School, people: list[Person] | None, role: str | None,
+def plan_sheets(document: Document, school: School, people: list[RosterEntry] | None, role: str | None,
                 errors: ErrorCollector | None = None, roster: Path | None = None) -> list[Sheet]:
     """The sheets of a pack, in roster order (or a blank sheet per role); every row without a sheet is reported."""
     roles_used = _school_roles(document, school)
     if role is not None and role not in roles_used:
-        raise PolicyError(f"{school.name} has no agreement for the role '{role}'",
+        raise InputError(f"{school.name} has no agreement for the role '{role}'",
                           hint=f"roles with an agreement: {', '.join(roles_used) or 'none'}")
     if people is None:
         return [_sheet(document, agreement, r, None) for r in ([role] if role else roles_used)
@@ -81,14 +76,14 @@ def plan_sheets(document: Document, school: School, people: list[Person] | None,
             continue
         agreements = _agreements_for(document, person.role)
         if not agreements:
-            collector.add(PolicyError(f"row {person.row} ({person.name}): {school.name} has no agreement for {ROLE_PLURALS[person.role]}",
+            collector.add(InputError(f"row {person.row} ({person.name}): {school.name} has no agreement for {ROLE_PLURALS[person.role]}",
                                       roster, person.row, hint="remove the row, or add the agreement to the policy"))
             continue
         if len(agreements) > 1:
             age = person.age_group
             chosen = [a for a in agreements if a.age_group == age]
             if not chosen:
-                collector.add(PolicyError(f"row {person.row} ({person.name}): cannot tell which pupils' agreement to use",
+                collector.add(InputError(f"row {person.row} ({person.name}): cannot tell which pupils' agreement to use",
                                           roster, person.row, hint="give a 'year' or 'class' column such as 'Year 2' or 'Reception'"))
                 continue
             agreements = chosen
@@ -96,7 +91,7 @@ def plan_sheets(document: Document, school: School, people: list[Person] | None,
     if errors is None:
         collector.raise_if_any()
     if not sheets and not collector.errors:
-        raise PolicyError(f"nobody in the roster has the role '{role}'" if role else "the roster lists nobody", roster)
+        raise InputError(f"nobody in the roster has the role '{role}'" if role else "the roster lists nobody", roster)
     return sheets
 
 
@@ -112,10 +107,10 @@ def _agreements_for(document: Document, role: str) -> list[Agreement]:
     return [a for a in document.agreements if role in a.roles or (alias and alias in a.roles)]
 
 
-def _sheet(document: Document, agreement: Agreement, role: str, person: Person | None) -> Sheet:
+def _sheet(document: Document, agreement: Agreement, role: str, person: RosterEntry | None) -> Sheet:
     clause: Clause = document.clause(agreement.clause_id)  # type: ignore[assignment]
     text = _IN_PAGE_LINK.sub(r"\1", clause.text)  # section links point into the policy, not this pack
-    title = clause.title if person or not agreement.age_group else f"{clause.title} ({AGE_LABELS[agreement.age_group]})"
+    title = clause.title if person or not agreement.age_group else f"{clause.title} ({AGE_GROUPS[agreement.age_group]})"
     return Sheet(title, role, markdown_html(text), person, role == "pupil")
 
 
@@ -157,7 +152,7 @@ class Part:
     """A slice of a pack laid out as one PDF: some sheets, or some rows of the signing register."""
 
     sheets: tuple[Sheet, ...] = ()
-    register: tuple[Person, ...] = ()
+    register: tuple[RosterEntry, ...] = ()
     register_start: int = 0  # rows of the register before this part
     register_total: int = 0
 
@@ -194,40 +189,7 @@ def blank_agreement_pdfs(document: Document, school: School, releases: list[Rele
     return pdfs
 
 
-def build_pack(root: Path, slug: str, policy_id: str | None, role: str | None, roster: Path | None,
-               output: Path, jobs: int = 1) -> tuple[int, str]:
-    """Make the PDF pack; returns (sheet count, roster encoding note). Every bad row is reported at once."""
-    from ..compose.policy import outline_for
-    from ..load.project import load_project
-    from ..load.roster import parse_roster, read_roster
-    from ..store.releases import read_releases
-
-    if output.suffix.lower() != ".pdf":
-        raise PolicyError("the pack is a PDF: give an output name ending in .pdf", output)
-    project = load_project(root, [slug])
-    school = project.schools[slug].school
-    policy_id = policy_id or next(iter(school.policies), "")
-    outline_for(project, project.schools[slug], policy_id)  # says so if the school has no such policy
-    releases = read_releases(root, slug, policy_id)
-    if not releases:
-        raise PolicyError(f"{school.name} has no approved version of '{policy_id}' to sign",
-                          f"schools/{slug}/releases/{policy_id}", hint=f"approve it first: policy-site approve {slug} {policy_id} ...")
-    people, note, errors = None, "", ErrorCollector()
-    if roster is not None:
-        text, encoding = read_roster(roster)
-        people = parse_roster(text, roster, errors)
-        del text
-        note = f"read {len(people)} {'person' if len(people) == 1 else 'people'} from {roster} ({encoding})"
-    document = releases[-1].document
-    planned = plan_sheets(document, school, people, role, errors, roster)
-    errors.raise_if_any()
-    pack = Pack.of(document, school, releases)
-    sheets = fit_to_one_page(planned, pack)
-    write_atomically(output, print_pack(pack, sheets, [s.person for s in sheets if s.person] if people is not None else [], jobs))
-    return len(sheets), note
-
-
-def print_pack(pack: Pack, sheets: list[Sheet], register: list[Person], jobs: int) -> bytes:
+def print_pack(pack: Pack, sheets: list[Sheet], register: list[RosterEntry], jobs: int) -> bytes:
     """The pack's PDF, laid out SHEETS_PER_PART sheets (or NAMES_PER_PART register rows) at a time and merged,
     so memory stays flat however long the roster is."""
     parts = [Part(tuple(sheets[i:i + SHEETS_PER_PART])) for i in range(0, len(sheets), SHEETS_PER_PART)]

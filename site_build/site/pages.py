@@ -177,8 +177,8 @@ def _change_log_page(state: PolicyState) -> str:
              "| Date | Where | Change | Approved by | Next review | Version |", "| --- | --- | --- | --- | --- | --- |"]
     for row in change_log(list(state.releases)):
         r = row.release
-        lines.append(f"| {format_date(r.approved_on)} | {literal_markdown(row.where)} | {literal_markdown(r.note)} | {literal_markdown(r.approved_by)} "
-                     f"| {format_date(r.next_review)} | [{literal_markdown(r.label)}](versions/{r.version}.md) |")
+        lines.append(f"| {format_date(r.approved_on)} | {literal_markdown(row.where)} | {literal_markdown(r.note)} "
+                     f"| {literal_markdown(r.approved_by)} | {format_date(r.next_review)} | [{literal_markdown(r.label)}](versions/{r.version}.md) |")
     return "\n".join(lines) + "\n"
 
 

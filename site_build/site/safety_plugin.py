@@ -11,9 +11,8 @@ import hashlib
 import re
 from html.parser import HTMLParser
 
-from mkdocs.plugins import BasePlugin, event_priority
-
 from ..render.html_clean import clean_html
+from .mkdocs_adapter import BasePlugin, event_priority
 
 HEAD = re.compile(r"<head\b[^>]*>(\s*<meta\s+charset=[^>]*>)?", re.IGNORECASE)
 SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}

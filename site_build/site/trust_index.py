@@ -34,7 +34,8 @@ a { color: #1a237e; }
 <ul>
 {% for school in schools %}
 <li><a href="{{ school.slug }}/index.html">{{ school.name }}</a>
-{% for p in school.policies %}<br><span class="meta">{{ p.title }}: {{ p.version }}{% if p.overdue %} <span class="overdue">(review overdue)</span>{% endif %}</span>{% endfor %}
+{% for p in school.policies %}<br><span class="meta">{{ p.title }}: {{ p.version }}
+{%- if p.overdue %} <span class="overdue">(review overdue)</span>{% endif %}</span>{% endfor %}
 </li>
 {% endfor %}
 </ul>

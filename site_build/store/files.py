@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import PolicyError
+from ..errors import BusyError, OutputError
 
 MARKER = ".policy-site"  # in every folder the tool makes, so it deletes or replaces only its own folders
 _UMASK = os.umask(0o022)
@@ -30,7 +30,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.write(data)
         os.replace(temp, path)
     except OSError as exc:
-        raise PolicyError(f"cannot write this file: {exc.strerror or exc}", path,
+        raise OutputError(f"cannot write this file: {exc.strerror or exc}", path,
                           hint="check the folder exists, is writable and the disk is not full") from None
 
 
@@ -48,9 +48,9 @@ def is_marked(folder: Path) -> bool:
 def output_folder(out: Path) -> Iterator[None]:
     """Hold the output folder for one build: made and marked by us, locked, a killed build's leftovers tidied."""
     if out.exists() and not out.is_dir():
-        raise PolicyError("the output folder is a file", out, hint="choose another --out")
+        raise OutputError("the output folder is a file", out, hint="choose another --out")
     if out.is_dir() and any(out.iterdir()) and not is_marked(out):
-        raise PolicyError("this folder was not made by policy-site, so the build will not write into it", out,
+        raise OutputError("this folder was not made by policy-site, so the build will not write into it", out,
                           hint="choose an empty or new folder for --out (policy-site replaces what it writes there)")
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
@@ -60,7 +60,7 @@ def output_folder(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PolicyError("another build is writing to this folder", out, hint="wait for it to finish") from None
+            raise BusyError("another build is writing to this folder", out, hint="wait for it to finish") from None
         _recover(out)
         yield
     except BaseException:
@@ -94,7 +94,7 @@ def work_folder(out: Path, name: str) -> Path:
 def swap_in(built: Path, target: Path) -> None:
     """Put the marked folder `built` at `target` in one step; readers see the old site or the new, never neither."""
     if target.exists() and not is_marked(target):
-        raise PolicyError("this folder was not made by policy-site, so the build will not replace it", target,
+        raise OutputError("this folder was not made by policy-site, so the build will not replace it", target,
                           hint="move it away or choose another --out")
     if not target.exists():
         os.rename(built, target)

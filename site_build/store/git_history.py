@@ -6,14 +6,14 @@ import json
 import subprocess
 from pathlib import Path
 
-from ..errors import PolicyError
+from ..errors import InputError, Problem, TamperedRelease
 from .releases import RESTORE, parse_json
 
 # The fields a re-made (format 1 -> 2) release must keep: everything but the format, hash, chain link and signature.
 RECORD = ("version", "kind", "approved_on", "approved_by", "note", "next_review", "reaffirmed", "document")
 
 
-def git_problems(root: Path) -> list[PolicyError]:
+def git_problems(root: Path) -> list[Problem]:
     """Each committed release missing or changed in the working folder (nothing when this is not a git repo)."""
     if _git(root, "rev-parse", "--is-inside-work-tree") is None:
         return []
@@ -31,7 +31,7 @@ def git_problems(root: Path) -> list[PolicyError]:
     return problems
 
 
-def _check(root: Path, commit: str, relative: str) -> PolicyError | None:
+def _check(root: Path, commit: str, relative: str) -> Problem | None:
     committed = _git(root, "show", f"{commit}:./{relative}")
     path = root / relative
     if committed is None:
@@ -41,12 +41,12 @@ def _check(root: Path, commit: str, relative: str) -> PolicyError | None:
         school = path.parents[2]
         if not (school / "school.yml").is_file():
             return None  # the whole school was removed from the project
-        return PolicyError(f"this release was {where} but is missing here: a deleted release silently rolls the site back",
+        return TamperedRelease(f"this release was {where} but is missing here: a deleted release silently rolls the site back",
                            relative, hint=f"restore it: git checkout {commit[:10]} -- {relative}")
     current = path.read_bytes()
     if current == committed or _remade(committed, current, relative):
         return None
-    return PolicyError(f"this release differs from the one {where}: approved releases never change", relative,
+    return TamperedRelease(f"this release differs from the one {where}: approved releases never change", relative,
                        hint=f"compare with: git diff {commit[:10]} -- {relative}; " + RESTORE)
 
 
@@ -54,7 +54,7 @@ def _remade(committed: bytes, current: bytes, relative: str) -> bool:
     """True when a format-1 release was re-made in format 2 with the same record (a one-off migration)."""
     try:
         old, new = parse_json(committed, relative, RESTORE), parse_json(current, relative, RESTORE)
-    except PolicyError:
+    except InputError:
         return False
     if not (isinstance(old, dict) and isinstance(new, dict) and old.get("format") == 1 and new.get("format") == 2):
         return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import PolicyError
+from ..errors import OutputError
 
 SOURCE_FOLDERS = ("clauses", "policies_src", "schools", "overrides", "site_build", "tests", ".git")
 SOURCE_FILES = ("mkdocs.yml", "pyproject.toml", "README.md")
@@ -13,17 +13,17 @@ SOURCE_FILES = ("mkdocs.yml", "pyproject.toml", "README.md")
 def check_output_file(root: Path, path: Path, option: str) -> Path:
     """The resolved path to write `option`'s file to, or an error if writing there could replace an input."""
     if path.is_symlink():
-        raise PolicyError(f"{option}: this is a symbolic link; writing through it could replace any file", path,
+        raise OutputError(f"{option}: this is a symbolic link; writing through it could replace any file", path,
                           hint="give the name of a new or ordinary file")
     target = path.resolve()
     if target.is_dir():
-        raise PolicyError(f"{option}: this is a folder, not a file", path, hint=f"give a file name, e.g. {path / 'out'}")
+        raise OutputError(f"{option}: this is a folder, not a file", path, hint=f"give a file name, e.g. {path / 'out'}")
     inside = _source_folder_holding(root, target)
     if inside is not None:
-        raise PolicyError(f"{option} would write into the project's {inside}/ folder, which holds its inputs", path,
+        raise OutputError(f"{option} would write into the project's {inside}/ folder, which holds its inputs", path,
                           hint=_elsewhere(root, path.name))
     if target.parent == root.resolve() and target.name in SOURCE_FILES:
-        raise PolicyError(f"{option} would overwrite the project's {target.name}", path, hint=_elsewhere(root, path.name))
+        raise OutputError(f"{option} would overwrite the project's {target.name}", path, hint=_elsewhere(root, path.name))
     return target
 
 
@@ -32,13 +32,13 @@ def check_output_folder(root: Path, folder: Path, option: str) -> Path:
     target = folder.resolve()
     project = root.resolve()
     if project == target or project.is_relative_to(target):
-        raise PolicyError(f"{option} is the project's folder or holds it: building there would replace the project's files",
+        raise OutputError(f"{option} is the project's folder or holds it: building there would replace the project's files",
                           folder, hint=f"build into a folder of its own, e.g. {option} {project / 'site'}")
     for name in SOURCE_FOLDERS:
         source = (project / name).resolve()
         if target.is_relative_to(source) or source.is_relative_to(target):
             where = "is" if target == source else "is inside" if target.is_relative_to(source) else "holds"
-            raise PolicyError(f"{option} {where} the project's {name}/ folder, which holds its inputs", folder,
+            raise OutputError(f"{option} {where} the project's {name}/ folder, which holds its inputs", folder,
                               hint=f"build into a folder of its own, e.g. {option} {project / 'site'}")
     return target
 

@@ -17,9 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import ErrorCollector, PolicyError
+from ..errors import BusyError, ErrorCollector, InputError, PolicySiteError, Problem, TamperedRelease
 from ..model.document import Document
-from ..model.release import KINDS, RELEASE_FORMAT, PolicyState, Release, Signature, release_hash
+from ..model.release import RELEASE_FORMAT, PolicyState, Release, Signature, release_hash
+from ..model.vocabulary import RELEASE_KINDS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest real release is well under 1 MB
 MAX_DEPTH = 32  # a release is about 5 levels deep
@@ -44,7 +45,7 @@ def read_releases(root: Path, slug: str, policy_id: str) -> list[Release]:
     for path in sorted(folder.glob("*.json")):
         try:
             releases.append(read_release(path, root))
-        except PolicyError as exc:
+        except PolicySiteError as exc:
             errors.add(exc)
     errors.raise_if_any()
     for problem in chain_problems(releases):
@@ -60,13 +61,13 @@ def read_release(path: Path, root: Path) -> Release:
     try:
         release = _release_from(data, shown)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise PolicyError(f"this release cannot be read: {exc}", shown, hint=RESTORE) from None
+        raise TamperedRelease(f"this release cannot be read: {exc}", shown, hint=RESTORE) from None
     if path.stem != release.version:
-        raise PolicyError(f"this release says version {release.version} but is named {path.name}", shown,
+        raise TamperedRelease(f"this release says version {release.version} but is named {path.name}", shown,
                           hint="restore the original file name")
     folder_policy, folder_school = path.parent.name, path.parent.parent.parent.name
     if (release.document.school_slug, release.document.policy_id) != (folder_school, folder_policy):
-        raise PolicyError(f"this release is {release.document.school_slug}'s {release.document.policy_id}, "
+        raise TamperedRelease(f"this release is {release.document.school_slug}'s {release.document.policy_id}, "
                           f"but it sits in {folder_school}'s {folder_policy} folder", shown, hint=RESTORE)
     return release
 
@@ -81,13 +82,13 @@ def _release_from(data: Any, shown: Path) -> Release:
     if unknown:
         raise ValueError(f"unknown key '{unknown[0]}'")
     if not isinstance(data.get("sha256"), str) or release_hash(data) != data["sha256"]:
-        raise PolicyError("this approved release has been altered since it was approved (its SHA-256 does not match)",
+        raise TamperedRelease("this approved release has been altered since it was approved (its SHA-256 does not match)",
                           shown, hint="restore it from version control: git checkout -- " + str(shown))
     previous = data["previous_sha256"] if form == 2 else None
     if previous is not None and not (isinstance(previous, str) and SHA256.match(previous)):
         raise ValueError("'previous_sha256' is not a SHA-256")
     kind = _text(data, "kind")
-    if kind not in KINDS:
+    if kind not in RELEASE_KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if not isinstance(data["reaffirmed"], bool):
         raise ValueError("'reaffirmed' should be true or false")
@@ -129,25 +130,25 @@ def load_json(path: Path, shown: Path | str, hint: str) -> Any:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise PolicyError(f"cannot read this file: {exc.strerror}", shown, hint=hint) from None
+        raise InputError(f"cannot read this file: {exc.strerror}", shown, hint=hint) from None
     return parse_json(raw, shown, hint)
 
 
 def parse_json(raw: bytes, shown: Path | str, hint: str) -> Any:
     """Parse JSON bytes with the same limits as `load_json`."""
     if len(raw) > MAX_FILE_BYTES:
-        raise PolicyError(f"this file is larger than {MAX_FILE_BYTES // 2**20} MB, far larger than any real one",
+        raise InputError(f"this file is larger than {MAX_FILE_BYTES // 2**20} MB, far larger than any real one",
                           shown, hint=hint)
     try:
         data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except RecursionError:
-        raise PolicyError("this file is nested far too deeply to be real", shown, hint=hint) from None
+        raise InputError("this file is nested far too deeply to be real", shown, hint=hint) from None
     except UnicodeDecodeError as exc:
-        raise PolicyError(f"this file is not UTF-8 text (byte {exc.start})", shown, hint=hint) from None
+        raise InputError(f"this file is not UTF-8 text (byte {exc.start})", shown, hint=hint) from None
     except ValueError as exc:
-        raise PolicyError(f"this file cannot be read: {exc}", shown, hint=hint) from None
+        raise InputError(f"this file cannot be read: {exc}", shown, hint=hint) from None
     if _depth(data) > MAX_DEPTH:
-        raise PolicyError(f"this file is nested more than {MAX_DEPTH} levels deep, far deeper than any real one",
+        raise InputError(f"this file is nested more than {MAX_DEPTH} levels deep, far deeper than any real one",
                           shown, hint=hint)
     return data
 
@@ -173,9 +174,9 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-def chain_problems(releases: Sequence[Release | None]) -> list[PolicyError]:
+def chain_problems(releases: Sequence[Release | None]) -> list[Problem]:
     """Each failing release of one policy (oldest first; None for a file already reported unreadable)."""
-    problems = []
+    problems: list[Problem] = []
     by_hash = {r.sha256: r for r in releases if r is not None}
     chained = False
     for index, release in enumerate(releases):
@@ -204,7 +205,7 @@ def chain_problems(releases: Sequence[Release | None]) -> list[PolicyError]:
                        f"{_name(previous)} was altered or replaced since, or a release between them was deleted")
         chained = chained or release.format >= 2
         if message:
-            problems.append(PolicyError(message, release.path, hint=RESTORE))
+            problems.append(TamperedRelease(message, release.path, hint=RESTORE))
     return problems
 
 
@@ -236,7 +237,7 @@ def write_release(root: Path, slug: str, release: Release) -> Path:
             os.fsync(temp.fileno())
         os.link(temp_name, final)  # fails if the release exists: no overwrite, even in a race
     except FileExistsError:
-        raise PolicyError(f"a release dated {release.version} already exists", final.relative_to(root),
+        raise InputError(f"a release dated {release.version} already exists", final.relative_to(root),
                           hint="approved releases are never replaced; approve the new version with its own date") from None
     finally:
         os.unlink(temp_name)
@@ -253,7 +254,7 @@ def approval_lock(root: Path, slug: str, policy_id: str) -> Iterator[None]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PolicyError("another approval of this policy is running", folder.relative_to(root),
+            raise BusyError("another approval of this policy is running", folder.relative_to(root),
                               hint="wait for it to finish, then check `policy-site status`") from None
         yield
 

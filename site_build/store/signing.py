@@ -11,7 +11,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ..errors import PolicyError
+from ..errors import InputError, OutputError
 
 PREFIX = "ed25519:"
 MAX_KEY_FILE = 64 * 1024
@@ -44,17 +44,17 @@ def parse_public_key(text: str) -> Ed25519PublicKey:
 def generate_key(out: Path, project: Path | None) -> str:
     """Write a new private key to `out` (PEM, mode 0600, never over an existing file); return its public key."""
     if project is not None and out.resolve().is_relative_to(project.resolve()):
-        raise PolicyError("a private key must not be kept in the project folder (it would be shared or committed)", out,
+        raise OutputError("a private key must not be kept in the project folder (it would be shared or committed)", out,
                           hint="write it to your own folder, e.g. --out ~/policy-signing-key.pem")
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     try:
         fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise PolicyError("this file already exists; a key is never overwritten", out,
+        raise OutputError("this file already exists; a key is never overwritten", out,
                           hint="choose another --out, or keep using the key you have") from None
     except OSError as exc:
-        raise PolicyError(f"cannot write the key: {exc.strerror}", out) from None
+        raise OutputError(f"cannot write the key: {exc.strerror}", out) from None
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
     return public_key_text(key.public_key())
@@ -69,12 +69,12 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
             raise ValueError("the file is far too big to be a key")
         key = serialization.load_pem_private_key(data, password=None)
     except OSError as exc:
-        raise PolicyError(f"cannot read the signing key: {exc.strerror}", path) from None
+        raise InputError(f"cannot read the signing key: {exc.strerror}", path) from None
     except (ValueError, TypeError) as exc:
-        raise PolicyError(f"this is not a signing key written by `policy-site keygen` ({exc})", path,
+        raise InputError(f"this is not a signing key written by `policy-site keygen` ({exc})", path,
                           hint="create one with: policy-site keygen --out FILE") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise PolicyError("this key is not an Ed25519 key", path, hint="create one with: policy-site keygen --out FILE")
+        raise InputError("this key is not an Ed25519 key", path, hint="create one with: policy-site keygen --out FILE")
     return key
 
 

@@ -1,30 +1,26 @@
-"""Site stage: write each school's pages into a temporary docs_dir and build it with MkDocs.
+"""One school's site: write its pages into a temporary docs_dir, build it with MkDocs, swap it in whole.
 
 MkDocs stays a thin layer: every page is rendered here; the generated config takes only the checked
-look from the root mkdocs.yml (site_build/base_config.py) and adds the school's name, nav, paths,
+look from the root mkdocs.yml (load/base_config.py) and adds the school's name, nav, paths,
 and our own plugins and Markdown extensions. Each site is built into a temporary
 folder and swapped in whole, so a failed build never leaves a half-written site.
 """
 
 from __future__ import annotations
 
-import logging
+import datetime as dt
 import shutil
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
 import yaml
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
 
 from ..compose.markdown_rules import theme_text
-from ..errors import PolicyError
+from ..errors import OutputError
 from ..load.base_config import load_base_config
 from ..load.project import Project, SchoolSource
 from ..load.theme_files import EXTRA_CSS, theme_files
 from ..store.files import mark, swap_in, work_folder
+from .mkdocs_adapter import run_mkdocs
 from .pages import SitePages
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -33,33 +29,22 @@ THEME_DIR = Path(__file__).parent / "theme"
 PLUGINS = ["search", "offline", "policy-site-safety"]
 MARKDOWN_EXTENSIONS = ["admonition", "site_build.render.markdown_safe", "tables", "sane_lists",
                        {"toc": {"permalink": True, "toc_depth": 3}}]
-# Any of these is a warning, and a warning stops the build (see _run_mkdocs).
+# Any of these is a warning, and a warning stops the build (see mkdocs_adapter.run_mkdocs).
 VALIDATION = {"links": {"not_found": "warn", "anchors": "warn", "absolute_links": "warn", "unrecognized_links": "warn"}}
 
 
-class _Warnings(logging.Handler):
-    """Collects MkDocs warnings: on a generated site any warning (e.g. a broken link) is a bug."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def build_school_site(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path,
-                      site_url: str | None = None) -> Path:
+                      site_url: str | None, today: dt.date) -> Path:
     """Build one school's site into out/<slug>, replacing the old one only when the build succeeded."""
     try:
-        return _build(project, school, pages, files, out, site_url)
+        return _build(project, school, pages, files, out, site_url, today)
     except OSError as exc:
-        raise PolicyError(f"the site could not be written: {exc.strerror or exc}", exc.filename or out,
+        raise OutputError(f"the site could not be written: {exc.strerror or exc}", exc.filename or out,
                           hint="free some disk space or check permissions; the previous site is unchanged") from None
 
 
 def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path,
-           site_url: str | None) -> Path:
+           site_url: str | None, today: dt.date) -> Path:
     work_dir = work_folder(out, school.slug)
     try:
         docs = work_dir / "docs"
@@ -70,7 +55,7 @@ def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict
         if site_url:
             config["site_url"] = f"{site_url.rstrip('/')}/{school.slug}/"
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-        _run_mkdocs(config_path, school)
+        run_mkdocs(config_path, school.path, today)
         mark(work_dir / "site")
         swap_in(work_dir / "site", out / school.slug)
         return out / school.slug
@@ -125,64 +110,3 @@ def _write_files(docs: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
-def _run_mkdocs(config_path: Path, school: SchoolSource) -> None:
-    logger = logging.getLogger("mkdocs")
-    handler = _Warnings()
-    logger.addHandler(handler)
-    previous_level = logger.level
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    try:
-        config = load_config(config_file=str(config_path))
-        _share_compiled_templates(config.theme)
-        mkdocs_build(config)
-    except MkDocsException as exc:
-        raise PolicyError(f"the site could not be built: {exc}", school.path) from None
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
-    if handler.messages:
-        raise PolicyError("the site was not published because MkDocs reported: " + "; ".join(handler.messages[:5]), school.path,
-                          hint="this usually means a broken cross-reference; run `policy-site check`")
-
-
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled theme templates kept for the whole process: each school's build reuses them."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-_THEME_BYTECODE = _MemoryBytecodeCache()
-_THEME_FILES: dict[tuple, list[str]] = {}
-
-
-def _share_compiled_templates(theme) -> None:
-    """MkDocs makes a fresh theme environment per build: give it our compiled templates (about half a
-    build's time) and the theme's file list (Material's folder holds thousands of icons to walk)."""
-    make_env = theme.get_env
-    key = (tuple(theme.dirs), tuple(theme.static_templates))
-
-    def get_env() -> jinja2.Environment:
-        env = make_env()
-        env.bytecode_cache = _THEME_BYTECODE
-        list_templates = env.list_templates
-
-        def cached_list_templates(extensions=None, filter_func=None) -> list[str]:
-            if extensions is not None or filter_func is None:
-                return list_templates(extensions, filter_func)
-            if key not in _THEME_FILES:
-                _THEME_FILES[key] = list_templates(filter_func=filter_func)
-            return _THEME_FILES[key]
-
-        env.list_templates = cached_list_templates
-        return env
-
-    theme.get_env = get_env

@@ -1,0 +1,25 @@
+"""The files a school's site offers for download: each policy's PDF, blank agreements, drafts, releases.json."""
+
+from __future__ import annotations
+
+from ..model.release import PolicyState
+from ..model.schema import School
+from ..render.agreements import blank_agreement_pdfs
+from ..render.pdf import PdfCache, html_to_pdf, policy_html
+from ..store.releases import release_manifest
+from .pages import agreement_pdf_path, pdf_name
+
+
+def school_downloads(school: School, states: list[PolicyState], draft: bool, cache: PdfCache) -> dict[str, bytes]:
+    """The PDFs a school's site offers: each approved policy, its blank agreements, and drafts when asked."""
+    files = {"releases.json": release_manifest(states)}  # the chains' heads, for `verify --site`
+    for state in states:
+        pid = state.policy_id
+        if state.current:
+            release = state.current
+            files[f"{pid}/{pdf_name(pid)}"] = html_to_pdf(policy_html(release.document, school, release), cache)
+            for clause_id, pdf in blank_agreement_pdfs(release.document, school, list(state.releases), cache).items():
+                files[agreement_pdf_path(clause_id)] = pdf
+        if draft:
+            files[f"{pid}/{pdf_name(pid, draft=True)}"] = html_to_pdf(policy_html(state.draft, school, None), cache)
+    return files
