@@ -1,18 +1,26 @@
 # Set-up and everyday commands. `make site` builds the example schools' sites into site/;
 # `make test` installs everything the tests need (Python extras, Chromium, poppler, axe-core)
-# and runs the whole suite. Both work on a fresh Debian machine with Python 3.11+.
+# and runs the static checks and the whole suite. Both work on a fresh Debian machine with Python 3.11+.
+# `make check` is the fast tier to run while editing: ruff, mypy and the in-process tests (tests/unit).
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 APT_PACKAGES := chromium poppler-utils fonts-dejavu-core libreoffice-writer-nogui
 
-.PHONY: site test system-deps bench
+.PHONY: site test check lint system-deps bench
 
 site: $(BIN)/policy-site
 	$(BIN)/policy-site build
 
-test: $(VENV)/.test-extras system-deps tests/node_modules/axe-core/axe.min.js
+test: lint system-deps tests/node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest
+
+check: lint
+	$(BIN)/python -m pytest -q tests/unit
+
+lint: $(VENV)/.test-extras
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 $(BIN)/policy-site: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -20,7 +20,7 @@ from site_build.load.schema_errors import validate
 from site_build.load.yaml_lines import parse_yaml
 from site_build.model.schema import School
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+MINI = Path(__file__).parents[1] / "fixtures" / "mini"
 CLEAR = (InputError, Problems)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -11,7 +11,7 @@ from site_build.compose.policy import compose_all
 from site_build.errors import InputError, Problems
 from site_build.load.project import load_project
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+MINI = Path(__file__).parents[1] / "fixtures" / "mini"
 
 
 def compose(root: Path = MINI):

@@ -1,0 +1,63 @@
+"""The MkDocs adapter: the template-sharing patch really shares, and any MkDocs warning stops the build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import jinja2
+import pytest
+import yaml
+
+from site_build.errors import EngineError
+from site_build.site import mkdocs_adapter
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def tiny_site(folder: Path, page: str, **settings: object) -> Path:
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "index.md").write_text(page, encoding="utf-8")
+    config = folder / "mkdocs.yml"
+    config.write_text(yaml.safe_dump({"site_name": "Tiny", "docs_dir": str(folder / "docs"), "site_dir": str(folder / "site"),
+                                      "use_directory_urls": False, "theme": {"name": "material", "font": False},
+                                      "validation": {"links": {"not_found": "warn"}}, **settings}), encoding="utf-8")
+    return config
+
+
+def test_the_second_build_compiles_no_theme_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_template(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    monkeypatch.setattr(mkdocs_adapter, "_THEME_BYTECODE", mkdocs_adapter._MemoryBytecodeCache())  # as in a new process
+    monkeypatch.setattr(mkdocs_adapter, "_THEME_FILES", {})
+    mkdocs_adapter.run_mkdocs(tiny_site(tmp_path / "one", "# One\n\nHello.\n"), tmp_path / "one.yml", TODAY)
+    first = list(compiled)
+    compiled.clear()
+    mkdocs_adapter.run_mkdocs(tiny_site(tmp_path / "two", "# Two\n\nHello again.\n"), tmp_path / "two.yml", TODAY)
+    assert "main.html" in first or any(name and name.endswith("base.html") for name in first), first
+    theme_templates = [name for name in compiled if name and name.endswith(".html")]
+    assert not theme_templates, f"MkDocs compiled the theme again: {theme_templates[:5]}"
+    assert "Hello again." in (tmp_path / "two" / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_warning_from_mkdocs_is_an_engine_error_on_the_school_file(tmp_path: Path):
+    config = tiny_site(tmp_path / "site", "# Page\n\nSee [the missing page](missing.md).\n")
+    with pytest.raises(EngineError) as caught:
+        mkdocs_adapter.run_mkdocs(config, Path("schools/x/school.yml"), TODAY)
+    assert caught.value.file == Path("schools/x/school.yml")
+    assert "missing.md" in caught.value.message
+
+
+def test_the_build_date_stands_in_for_now_only_while_mkdocs_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    mkdocs_adapter.run_mkdocs(tiny_site(tmp_path / "a", "# A\n", site_url="https://example.org/"), tmp_path / "a.yml", TODAY)
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    sitemap = (tmp_path / "a" / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "2026-11-23" in sitemap
