@@ -538,7 +538,7 @@ def prepare_plain_mkdocs(project: Path, dest: Path) -> list[Path]:
             path = docs / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        for relative, data in school_downloads(school.school, states[slug], False, cache).items():
+        for relative, data in school_downloads(school.facts, states[slug], False, cache).items():
             path = docs / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)

@@ -24,7 +24,7 @@ def agreements(root: Path, slug: str, policy_id: str | None, role: str | None, r
     if output.suffix.lower() != ".pdf":
         raise InputError("the pack is a PDF: give an output name ending in .pdf", output)
     opened = open_policy(root, slug, policy_id)
-    school, releases = opened.school.school, list(opened.releases)
+    school, releases = opened.school.facts, list(opened.releases)
     if not releases:
         raise InputError(f"{school.name} has no approved version of '{opened.policy_id}' to sign",
                          f"schools/{slug}/releases/{opened.policy_id}",

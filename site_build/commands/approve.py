@@ -29,9 +29,9 @@ def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, 
     if on > dt.date.today():
         raise InputError(f"--on {on.isoformat()} is in the future; a release records an approval that has happened",
                           hint="approve it on or after the day the board agrees it")
-    signer = _signer(school.school, sign, school.path) if sign else None
-    settings = school.school.policies[policy_id]
-    approver = by or settings.approver or school.school.governance.body
+    signer = _signer(school.facts, sign, school.path) if sign else None
+    settings = school.facts.policies[policy_id]
+    approver = by or settings.approver or school.facts.governance.body
     with approval_lock(root, slug, policy_id):
         releases = read_releases(root, slug, policy_id)  # again, under the lock
         last = releases[-1] if releases else None

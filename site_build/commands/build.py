@@ -128,9 +128,9 @@ def _build_in_worker(slug: str) -> IndexEntry:
 def _build_one(project: Project, states: dict[str, list[PolicyState]], options: BuildOptions, slug: str) -> IndexEntry:
     school = project.schools[slug]
     pages = school_pages(school, states[slug], options.today, options.draft, options.pdfs)
-    files = school_downloads(school.school, states[slug], options.draft, PdfCache(_cache(options, "pdf"))) if options.pdfs else {}
+    files = school_downloads(school.facts, states[slug], options.draft, PdfCache(_cache(options, "pdf"))) if options.pdfs else {}
     build_school_site(project, school, pages, files, options.out, options.site_url, options.today)
-    return index_entry(slug, school.school.name, states[slug], options.today)
+    return index_entry(slug, school.facts.name, states[slug], options.today)
 
 
 def _cache(options: BuildOptions, kind: str) -> Path | None:
@@ -145,7 +145,7 @@ def _write_index(root: Path, slugs: list[str], options: BuildOptions) -> Path:
         project = load_project(root, missing)
         states = policy_states(project)
         for slug in missing:
-            stamps.write(slug, asdict(index_entry(slug, project.schools[slug].school.name, states[slug], options.today)), "")
+            stamps.write(slug, asdict(index_entry(slug, project.schools[slug].facts.name, states[slug], options.today)), "")
     return write_trust_index(options.out, [IndexEntry(**(stamps.entry(slug) or {})) for slug in slugs])
 
 

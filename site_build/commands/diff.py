@@ -58,7 +58,7 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
         if name == "draft":
             return opened.draft, "the draft"
         if not releases:
-            raise InputError(f"{school.school.name} has no approved release of '{policy_id}' yet",
+            raise InputError(f"{school.facts.name} has no approved release of '{policy_id}' yet",
                              f"schools/{school.slug}/releases/{policy_id}", hint="compare with --against, or approve a first version")
         if name is None:
             return releases[-1].document, f"version {releases[-1].label}"
@@ -69,13 +69,13 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
                          hint="versions: " + ", ".join(r.version for r in releases))
 
     if against == "model":
-        return _model_document(opened), opened.draft, "the shared model", f"{school.school.name}'s draft"
+        return _model_document(opened), opened.draft, "the shared model", f"{school.facts.name}'s draft"
     if against:
         other = opened.project.schools[against]
         other_releases = read_releases(root, against, policy_id)
         other_doc = other_releases[-1].document if other_releases else compose_policy(other, opened.outline, opened.project.clauses)
         new, new_label = version(None) if releases else (opened.draft, "the draft")
-        return other_doc, new, f"{other.school.name}", f"{school.school.name} ({new_label})"
+        return other_doc, new, f"{other.facts.name}", f"{school.facts.name} ({new_label})"
     old, old_label = version(from_version)
     new, new_label = version(to_version)
     return old, new, old_label, new_label
@@ -84,8 +84,8 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
 def _model_document(opened: SchoolPolicy) -> Document:
     """The shared library as this school would get it with no choices of its own."""
     school = opened.school
-    settings = school.school.policies[opened.policy_id]
+    settings = school.facts.policies[opened.policy_id]
     plain = PolicySettings(review_cycle=settings.review_cycle, variables={})
-    bare = SchoolSource(school.slug, school.path, school.school.model_copy(update={"policies": {opened.policy_id: plain}}),
+    bare = SchoolSource(school.slug, school.path, school.facts.model_copy(update={"policies": {opened.policy_id: plain}}),
                         school.lines, {}, None)
     return compose_policy(bare, opened.outline, opened.project.clauses)

@@ -32,7 +32,7 @@ def open_policy(root: Path, slug: str, policy_id: str | None = None, also: tuple
     """Open SLUG's POLICY (default: the school's first); `also` loads more schools to compare with."""
     project = load_project(root, [slug, *(s for s in also if s != slug)])
     school = project.schools[slug]
-    policy_id = policy_id or next(iter(school.school.policies), "")
+    policy_id = policy_id or next(iter(school.facts.policies), "")
     outline = outline_for(project, school, policy_id)  # says so if the school has no such policy
     draft = compose_policy(school, outline, project.clauses)
     return SchoolPolicy(project, school, outline, draft, tuple(read_releases(root, slug, policy_id)))

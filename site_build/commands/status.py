@@ -33,7 +33,7 @@ def review_rows(root: Path, today: dt.date, within_days: int) -> list[ReviewRow]
     project = load_project(root)
     rows = []
     for slug, states in policy_states(project).items():
-        name = project.schools[slug].school.name
+        name = project.schools[slug].facts.name
         for state in states:
             release = state.current
             status = review_status(list(state.releases), today, within_days)

@@ -34,7 +34,7 @@ def compose_all(project: Project) -> dict[tuple[str, str], Document]:
     errors = ErrorCollector()
     documents = {}
     for slug, school in project.schools.items():
-        for policy_id in school.school.policies:
+        for policy_id in school.facts.policies:
             try:
                 documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses)
             except PolicySiteError as exc:
@@ -49,9 +49,9 @@ def compose_all(project: Project) -> dict[tuple[str, str], Document]:
 
 def outline_for(project: Project, school: SchoolSource, policy_id: str) -> OutlineSource:
     """The outline of one of the school's policies; an error if the school has no such policy or outline."""
-    if policy_id not in school.school.policies:
-        raise InputError(f"{school.school.name} has no policy '{policy_id}'", school.path,
-                          hint=f"its policies: {', '.join(school.school.policies) or 'none'}")
+    if policy_id not in school.facts.policies:
+        raise InputError(f"{school.facts.name} has no policy '{policy_id}'", school.path,
+                          hint=f"its policies: {', '.join(school.facts.policies) or 'none'}")
     if policy_id not in project.outlines:
         raise InputError(f"there is no policy outline '{policy_id}'", school.path, line_of(school.lines, ("policies", policy_id)),
                           hint=_suggest(policy_id, project.outlines, "policy outlines in policies_src/"))
@@ -60,12 +60,12 @@ def outline_for(project: Project, school: SchoolSource, policy_id: str) -> Outli
 
 def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource]) -> Document:
     """Compose one school's policy: select, place, number, then render every clause."""
-    settings = school.school.policies.get(outline.id, PolicySettings())
+    settings = school.facts.policies.get(outline.id, PolicySettings())
     where = _Locator(school, outline.id)
     review_cycle = settings.review_cycle or outline.outline.review_cycle
     title = settings.title or outline.outline.title
     context: dict[str, Any] = {
-        "school": plain_data(school.school.model_dump()),
+        "school": plain_data(school.facts.model_dump()),
         "policy": plain_data({"id": outline.id, "title": title, "review_cycle": review_cycle}),
     }
     _check_variables(settings, library, school, where)
@@ -105,7 +105,7 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         titles[source.id] = title_text
         clauses.append(Clause(source.id, number, title_text, _tidy(text), level, node.origin))
     agreements = tuple(Agreement(a.clause, tuple(a.roles), a.age_group) for a in outline.outline.agreements if a.clause in numbers)
-    return Document(outline.id, title, school.slug, school.school.name, review_cycle, tuple(clauses), agreements)
+    return Document(outline.id, title, school.slug, school.facts.name, review_cycle, tuple(clauses), agreements)
 
 
 class _Locator:
@@ -262,7 +262,7 @@ def _markdown_list(items: list[str], numbered: bool) -> str:
 def _check_images(text: str, school: SchoolSource, source: ClauseSource) -> None:
     for image in image_targets(text):
         if image not in school.images:
-            raise InputError(f"the image '{image[:60]}' is not one of {school.school.name}'s files", source.path,
+            raise InputError(f"the image '{image[:60]}' is not one of {school.facts.name}'s files", source.path,
                               source.body_line, hint=f"put it in overrides/{school.slug}/theme/ and refer to it by its "
                               f"name there{': ' + ', '.join(sorted(school.images)) if school.images else ''}")
 
@@ -276,7 +276,7 @@ def _check_variables(settings: PolicySettings, library: Mapping[str, ClauseSourc
 
 
 def _check_unused_overrides(project: Project, school: SchoolSource) -> None:
-    added = {a.clause for settings in school.school.policies.values() for a in settings.add}
+    added = {a.clause for settings in school.facts.policies.values() for a in settings.add}
     for clause_id, source in school.overrides.items():
         if clause_id not in project.clauses and clause_id not in added:
             raise InputError("this override matches no shared clause and is not added by school.yml", source.path,

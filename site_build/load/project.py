@@ -47,7 +47,7 @@ class OutlineSource:
 class SchoolSource:
     slug: str
     path: Path
-    school: School
+    facts: School  # what school.yml says
     lines: Lines
     overrides: Mapping[str, ClauseSource]
     theme_dir: Path | None

@@ -47,7 +47,7 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
     for state in policies:
         pid = state.policy_id
         section: list = [{"Current version": f"{pid}/index.md"}]
-        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, school.school.policies[pid].written_by, pdfs, school.images)
+        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, school.facts.policies[pid].written_by, pdfs, school.images)
         if state.releases:
             pages[f"{pid}/changelog.md"] = _change_log_page(state)
             section.append({"Change log": f"{pid}/changelog.md"})
@@ -69,7 +69,7 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
 
 
 def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> str:
-    s = school.school
+    s = school.facts
     lines = [f"# {literal_markdown(s.name)}", ""]
     if s.motto:
         lines += [f"*{literal_markdown(s.motto)}*", ""]
@@ -206,5 +206,5 @@ def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: b
                       f"version {literal_markdown(version)}.{download}", "", site_images(relink(clause.text, page), school.images, "assets/"), "",
                       "Name: ______________________________  Signature: ______________________  Date: ____________", ""]
     if not shown:
-        lines.append(f"{literal_markdown(school.school.name)} has no agreements to sign yet.")
+        lines.append(f"{literal_markdown(school.facts.name)} has no agreements to sign yet.")
     return "\n".join(lines) + "\n"

@@ -73,20 +73,20 @@ def _config(project: Project, school: SchoolSource, pages: SitePages, docs: Path
             target = docs / "assets" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(school.theme_dir / relative, target)
-        if school.school.logo:
-            theme["logo"] = f"assets/{school.school.logo}"
+        if school.facts.logo:
+            theme["logo"] = f"assets/{school.facts.logo}"
         if (school.theme_dir / EXTRA_CSS).is_file():
             extra_css.append(f"assets/{EXTRA_CSS}")
     config = {
         **base,
         # MkDocs' theme templates do not autoescape: names from YAML are escaped here.
-        "site_name": theme_text(school.school.name),
+        "site_name": theme_text(school.facts.name),
         "docs_dir": str(docs),
         "site_dir": str(site_dir),
         "use_directory_urls": False,  # pages work from a shared drive or USB stick (file://) too
         "theme": theme,
         "nav": pages.nav,
-        "copyright": f"{theme_text(school.school.name)}. Policies published with policy-site.",
+        "copyright": f"{theme_text(school.facts.name)}. Policies published with policy-site.",
         "plugins": PLUGINS,
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "validation": VALIDATION,

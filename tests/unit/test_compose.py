@@ -82,7 +82,7 @@ def test_agreements_follow_the_outline():
 
 def test_urn_with_leading_zero_stays_text():
     project = load_project(MINI)
-    assert project.schools["oak-primary"].school.urn == "012345"
+    assert project.schools["oak-primary"].facts.urn == "012345"
 
 
 def test_equal_inputs_give_equal_hashes_and_a_change_changes_it(mini: Path):
