@@ -1,6 +1,6 @@
 """Bad input through the real command line: a clear message with file and line, exit 1, nothing written.
 
-Each kind of bad input is checked in process in tests/unit/test_bad_input.py; here, what the CLI adds.
+Each kind of bad input is checked in process in tests/unit/test_input_errors.py; here, what the CLI adds.
 """
 
 from __future__ import annotations
