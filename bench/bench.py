@@ -408,7 +408,7 @@ def generate(project: Path, count: int, seed: int = 2026) -> dict:
     from site_build.load.project import Project, load_school
 
     def load_cached(root: Path, only: list[str] | None = None) -> Project:
-        return Project(base.root, base.clauses, base.outlines, {s: load_school(base.root, s) for s in only or []})
+        return Project(base.root, base.clauses, base.outlines, base.roles, {s: load_school(base.root, s) for s in only or []})
 
     school_policy.load_project = load_cached
     try:
@@ -446,7 +446,7 @@ def _valid(project: Path, base, lib: Library, slug: str, data: dict, overrides: 
         write_school(project, slug, data, overrides, logo)
         try:
             school = load_school(project, slug)
-            compose_policy(school, outline_for(base, school, POLICY), base.clauses)
+            compose_policy(school, outline_for(base, school, POLICY), base.clauses, base.roles)
             return True
         except PolicySiteError as exc:
             target = re.search(r'ref\("([a-z0-9-]+)"\)', str(exc))

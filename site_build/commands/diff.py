@@ -73,7 +73,8 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
     if against:
         other = opened.project.schools[against]
         other_releases = read_releases(root, against, policy_id)
-        other_doc = other_releases[-1].document if other_releases else compose_policy(other, opened.outline, opened.project.clauses)
+        other_doc = (other_releases[-1].document if other_releases
+                     else compose_policy(other, opened.outline, opened.project.clauses, opened.project.roles))
         new, new_label = version(None) if releases else (opened.draft, "the draft")
         return other_doc, new, f"{other.facts.name}", f"{school.facts.name} ({new_label})"
     old, old_label = version(from_version)
@@ -88,4 +89,4 @@ def _model_document(opened: SchoolPolicy) -> Document:
     plain = PolicySettings(review_cycle=settings.review_cycle, variables={})
     bare = SchoolSource(school.slug, school.path, school.facts.model_copy(update={"policies": {opened.policy_id: plain}}),
                         school.lines, {}, None)
-    return compose_policy(bare, opened.outline, opened.project.clauses)
+    return compose_policy(bare, opened.outline, opened.project.clauses, opened.project.roles)

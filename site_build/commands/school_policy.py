@@ -34,7 +34,7 @@ def open_policy(root: Path, slug: str, policy_id: str | None = None, also: tuple
     school = project.schools[slug]
     policy_id = policy_id or next(iter(school.facts.policies), "")
     outline = outline_for(project, school, policy_id)  # says so if the school has no such policy
-    draft = compose_policy(school, outline, project.clauses)
+    draft = compose_policy(school, outline, project.clauses, project.roles)
     return SchoolPolicy(project, school, outline, draft, tuple(read_releases(root, slug, policy_id)))
 
 

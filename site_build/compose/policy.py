@@ -14,11 +14,12 @@ from typing import Any
 from markupsafe import Markup
 
 from ..errors import ErrorCollector, InputError, PolicySiteError
-from ..load.project import ClauseSource, OutlineSource, Project, SchoolSource
+from ..load.project import ClauseSource, OutlineSource, Project, RolesSource, SchoolSource
 from ..load.yaml_lines import line_of
 from ..model.document import Agreement, Clause, Document
 from ..model.schema import ClauseAddition, ItemAddition, OutlineEntry, PolicySettings
 from .markdown_rules import check_composed, check_source, image_targets, plain_data
+from .roles import resolve_duties, template_helpers
 from .sandbox import evaluate, render
 
 
@@ -36,7 +37,8 @@ def compose_all(project: Project) -> dict[tuple[str, str], Document]:
     for slug, school in project.schools.items():
         for policy_id in school.facts.policies:
             try:
-                documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses)
+                documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses,
+                                                             project.roles)
             except PolicySiteError as exc:
                 errors.add(exc)
         try:
@@ -58,7 +60,7 @@ def outline_for(project: Project, school: SchoolSource, policy_id: str) -> Outli
     return project.outlines[policy_id]
 
 
-def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource]) -> Document:
+def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource], roles: RolesSource) -> Document:
     """Compose one school's policy: select, place, number, then render every clause."""
     settings = school.facts.policies.get(outline.id, PolicySettings())
     where = _Locator(school, outline.id)
@@ -67,6 +69,7 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
     context: dict[str, Any] = {
         "school": plain_data(school.facts.model_dump()),
         "policy": plain_data({"id": outline.id, "title": title, "review_cycle": review_cycle}),
+        **template_helpers(resolve_duties(school, roles)),
     }
     _check_variables(settings, library, school, where)
     sources = {**library, **school.overrides}

@@ -10,11 +10,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import ErrorCollector, InputError, PolicySiteError
-from ..model.schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, School
+from ..model.schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, RoleLibrary, School
 from .schema_errors import validate
 from .theme_files import IMAGE_SUFFIXES, theme_files
 from .yaml_lines import Lines, line_of, parse_yaml, read_text
 
+ROLES_FILE = "roles.yml"  # in policies_src/: the model's roles and responsibilities, not an outline
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?", re.DOTALL)
 SLUG = re.compile(SLUG_PATTERN)
 
@@ -55,12 +56,25 @@ class SchoolSource:
 
 
 @dataclass(frozen=True)
+class RolesSource:
+    """policies_src/roles.yml: the model's roles and responsibilities, with the line of each key for errors."""
+
+    path: Path
+    library: RoleLibrary
+    lines: Lines
+
+    def line(self, *path: object) -> int | None:
+        return line_of(self.lines, path)
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything the pipeline reads, loaded once."""
 
     root: Path
     clauses: Mapping[str, ClauseSource]
     outlines: Mapping[str, OutlineSource]
+    roles: RolesSource
     schools: Mapping[str, SchoolSource] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:
@@ -81,6 +95,7 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
     errors = errors if errors is not None else ErrorCollector()
     clauses = _load_folder(root / "clauses", "*.md", lambda p: load_clause(p, "library", root), errors)
     outlines = load_outlines(root, errors)
+    roles = _collect(lambda: load_roles(root), errors)
     slugs = school_slugs(root)
     if only:
         missing = [s for s in only if s not in slugs]
@@ -98,12 +113,49 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
             errors.add(exc)
     if not collect:
         errors.raise_if_any()
-    return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), MappingProxyType(schools))
+    if roles is None:  # nothing can be composed without the model's roles; the reason is in `errors`
+        errors.raise_if_any()
+    return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), roles, MappingProxyType(schools))
+
+
+def _collect(load, errors: ErrorCollector):
+    try:
+        return load()
+    except PolicySiteError as exc:
+        errors.add(exc)
+        return None
 
 
 def load_outlines(root: Path, errors: ErrorCollector) -> dict[str, OutlineSource]:
     """Every policy outline in policies_src/, by id; problems go to `errors`."""
-    return _load_folder(root / "policies_src", "*.yml", lambda p: load_outline(p, root), errors)
+    outlines = _load_folder(root / "policies_src", "*.yml", lambda p: load_outline(p, root), errors, skip=ROLES_FILE)
+    return outlines
+
+
+def load_roles(root: Path) -> RolesSource:
+    """policies_src/roles.yml, checked: every responsibility's default roles are roles of the model."""
+    path = root / "policies_src" / ROLES_FILE
+    shown = path.relative_to(root)
+    if not path.is_file():
+        raise InputError("the model's roles and responsibilities are missing", shown,
+                         hint="restore policies_src/roles.yml from version control")
+    _check_inside(path, root / "policies_src")
+    data, lines = parse_yaml(read_text(path), shown)
+    library = validate(RoleLibrary, data, lines, shown)
+    errors = ErrorCollector()
+    for duty, responsibility in library.responsibilities.items():
+        for index, role in enumerate(responsibility.roles):
+            if role not in library.roles:
+                errors.add(InputError(f"the responsibility '{duty}' names a role '{role}' that the model does not have", shown,
+                                      line_of(lines, ("responsibilities", duty, "roles", index)),
+                                      hint=_suggest_name(role, library.roles, "roles")))
+    errors.raise_if_any()
+    return RolesSource(shown, library, lines)
+
+
+def _suggest_name(name: str, known, what: str) -> str:
+    near = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean '{near[0]}'?" if near else f"{what}: {', '.join(sorted(known))}"
 
 
 def school_slugs(root: Path) -> list[str]:
@@ -112,12 +164,12 @@ def school_slugs(root: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / "school.yml").is_file()) if folder.is_dir() else []
 
 
-def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector) -> dict:
+def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector, skip: str = "") -> dict:
     found: dict = {}
     if not folder.is_dir():
         errors.add(InputError("this folder is missing", folder, hint="run policy-site from the project's top folder"))
         return found
-    for path in sorted(folder.glob(pattern)):
+    for path in sorted(p for p in folder.glob(pattern) if p.name != skip):
         try:
             _check_inside(path, folder)
             item = loader(path)

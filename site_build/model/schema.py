@@ -46,26 +46,17 @@ def cycle_in_months(cycle: str) -> int:
     return months
 
 
-class Person(Strict):
-    name: Text
-    title: Text | None = None
+class SchoolRole(Strict):
+    """A role as the school names it: a post, a team or an outside provider, with or without a person's name."""
+
+    title: Text  # as the school says it: "ICT Lead", "School Business Manager", "Trust IT team"
+    short: Text | None = None  # "SBM", "DSL"
+    name: Text | None = None  # a person's name, where the school gives one
     email: Text | None = None
     telephone: Text | None = None
-
-
-class People(Strict):
-    headteacher: Person | None = None
-    deputy_headteacher: Person | None = None
-    chair: Person | None = None
-    dsl: Person | None = None
-    deputy_dsl: Person | None = None
-    dpo: Person | None = None
-    it_support: Person | None = None
-    computing_lead: Person | None = None
-    online_safety_lead: Person | None = None
-    business_manager: Person | None = None
-    safeguarding_governor: Person | None = None
-    digital_lead: Person | None = None
+    team: bool = False  # a team rather than one person
+    provider: bool = False  # an outside organisation (a trust's IT team, a company)
+    article: bool = True  # "the ICT Lead"; false for a proper name ("Derbyshire ICT Services")
 
 
 class SocialAccount(Strict):
@@ -172,7 +163,8 @@ class School(Strict):
     trust: Text | None = None
     local_authority: Text | None = None
     governance: Governance
-    people: People = People()
+    roles: dict[Slug, SchoolRole] = {}  # the school's own roles, and its titles for the model's
+    responsibilities: dict[Slug, list[Slug]] = {}  # duty -> the roles that carry it, where the school differs
     systems: Systems = Systems()
     policies: dict[Slug, PolicySettings] = {}
     signers: list[Signer] = []
@@ -209,6 +201,20 @@ class LibraryItem(Strict):
     id: Slug
     text: Text
     optional: bool = False
+
+
+class Responsibility(Strict):
+    """A duty the policies speak of ("manages-access"), the roles that carry it by default, and what it is."""
+
+    description: Text
+    roles: list[Slug] = Field(min_length=1)
+
+
+class RoleLibrary(Strict):
+    """policies_src/roles.yml: the model's roles (generic titles) and every responsibility a clause may name."""
+
+    roles: dict[Slug, SchoolRole]
+    responsibilities: dict[Slug, Responsibility]
 
 
 class ClauseMeta(Strict):

@@ -77,8 +77,9 @@ def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> 
     for label, value in (("Telephone", s.telephone), ("Email", s.email), ("Website", s.website)):
         if value:
             contact.append(f"{label}: {literal_markdown(value)}")
-    if s.people.headteacher:
-        contact.append(f"{literal_markdown(s.people.headteacher.title or 'Headteacher')}: {literal_markdown(s.people.headteacher.name)}")
+    head = s.roles.get("headteacher")
+    if head and head.name:
+        contact.append(f"{literal_markdown(head.title[:1].upper() + head.title[1:])}: {literal_markdown(head.name)}")
     if contact:
         lines += ["  \n".join(contact), ""]
     lines += ["## Policies", "", "| Policy | Status | Version | Approved | Next review |", "| --- | --- | --- | --- | --- |"]
