@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +16,11 @@ from ..errors import ErrorCollector, InputError, PolicySiteError
 from ..load.project import ClauseSource, OutlineSource, Project, RolesSource, SchoolSource
 from ..load.yaml_lines import line_of
 from ..model.document import Agreement, Clause, Document
-from ..model.schema import ClauseAddition, ItemAddition, OutlineEntry, PolicySettings
+from ..model.schema import ItemAddition, OutlineEntry, PolicySettings
 from .markdown_rules import check_composed, check_source, image_targets, plain_data
 from .roles import resolve_duties, template_helpers
 from .sandbox import evaluate, render
-
-
-@dataclass
-class _Node:
-    source: ClauseSource
-    origin: str
-    children: list[_Node] = field(default_factory=list)
+from .structure import Node, Placement, Tree, arrange
 
 
 def compose_all(project: Project) -> dict[tuple[str, str], Document]:
@@ -84,17 +77,16 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
             raise InputError(f"cannot drop '{clause_id}': the policy has no such clause", school.path, where("drop"),
                               hint=_suggest(clause_id, all_ids, "clauses"))
     pick = _Picker(settings, sources, school, context, outline)
-    sections = pick.nodes(outline.outline.sections)
-    appendices = pick.nodes(outline.outline.appendices)
-    for index, addition in enumerate(settings.add):
-        _place(addition, sections, appendices, school, where("add", index), library)
-    numbers = _number(sections, appendices)
-    titles: dict[str, str] = {}
-    context = {**context, "ref": _ref_function(numbers), "has": lambda clause_id: clause_id in numbers}
+    tree = Tree(pick.nodes(outline.outline.sections), pick.nodes(outline.outline.appendices))
+    dropped = {clause_id: where("drop", index) for index, clause_id in enumerate(settings.drop)}
+    arrange(tree, _placements(settings, school, where, library, tree), dropped)
+    numbers = {node.source.id: number for node, number, _ in tree.numbered()}
     clauses = []
-    for node, number, level in _walk_numbered(sections, appendices):
+    for node, number, level in tree.numbered():
         source = node.source
-        clause_context = {**context, "vars": plain_data({**source.meta.defaults, **settings.variables})}
+        clause_context = {**context, "ref": _ref_function(numbers, dropped, source, school),
+                          "has": lambda clause_id: clause_id in numbers,
+                          "vars": plain_data({**source.meta.defaults, **settings.variables})}
         items = _items(source, settings, school, where, clause_context)
         clause_context["items"] = items
         clause_context["item_list"] = lambda items=items, numbered=source.meta.numbered: Markup(_markdown_list(items, numbered))
@@ -105,9 +97,8 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         text = render(source.body, clause_context, source.path, source.body_line).strip()
         check_composed(text, source.path, source.body_line)
         _check_images(text, school, source)
-        titles[source.id] = title_text
         clauses.append(Clause(source.id, number, title_text, _tidy(text), level, node.origin))
-    agreements = tuple(Agreement(a.clause, tuple(a.roles), a.age_group) for a in outline.outline.agreements if a.clause in numbers)
+    agreements = _agreements(outline, settings, numbers, school, where)
     return Document(outline.id, title, school.slug, school.facts.name, review_cycle, tuple(clauses), agreements)
 
 
@@ -128,7 +119,7 @@ class _Picker:
                  context: dict[str, Any], outline: OutlineSource):
         self.settings, self.sources, self.school, self.context, self.outline = settings, sources, school, context, outline
 
-    def nodes(self, entries: list[OutlineEntry], path: tuple = ()) -> list[_Node]:
+    def nodes(self, entries: list[OutlineEntry], path: tuple = ()) -> list[Node]:
         chosen = []
         for entry in entries:
             if entry.clause in self.settings.drop or (entry.optional and entry.clause not in self.settings.include):
@@ -140,73 +131,58 @@ class _Picker:
                 raise InputError(f"the outline names a clause '{entry.clause}' that does not exist", self.outline.path,
                                   self._line(entry), hint=_suggest(entry.clause, self.sources, "clauses"))
             origin = "override" if source.origin == "override" else "library"
-            chosen.append(_Node(source, origin, self.nodes(entry.children)))
+            chosen.append(Node(source, origin, self.nodes(entry.children)))
         return chosen
 
     def _line(self, entry: OutlineEntry) -> int | None:
         return self.outline.clause_lines.get(entry.clause)
 
 
-def _place(addition: ClauseAddition, sections: list[_Node], appendices: list[_Node], school: SchoolSource,
-           line: int | None, library: Mapping[str, ClauseSource]) -> None:
-    """Insert a school's own clause (from overrides/<slug>/) where school.yml says."""
-    source = school.overrides.get(addition.clause)
-    if source is None:
-        raise InputError(f"the clause '{addition.clause}' to add has no file", school.path, line,
-                          hint=f"create overrides/{school.slug}/{addition.clause}.md")
-    if addition.clause in library or _find(sections + appendices, addition.clause):
-        raise InputError(f"'{addition.clause}' is already a clause of this policy", school.path, line,
-                          hint="to change a shared clause, just create the override file; to add one, give it a new id")
-    node = _Node(source, "school")
-    if addition.appendix:
-        appendices.append(node)
-        return
-    anchor = addition.after or addition.before or addition.under or ""  # the schema requires one of them
-    found = _find(sections, anchor) or _find(appendices, anchor)
-    if found is None:
-        raise InputError(f"cannot place '{addition.clause}': '{anchor}' is not in this school's policy", school.path, line,
-                          hint="place it next to a clause the school keeps")
-    siblings, index = found
-    if addition.under:
-        siblings[index].children.append(node)
-    else:
-        siblings.insert(index + (1 if addition.after else 0), node)
+def _placements(settings: PolicySettings, school: SchoolSource, where: _Locator, library: Mapping[str, ClauseSource],
+                tree: Tree) -> list[Placement]:
+    """The school's `add:` entries (each with its clause's node) and `move:` entries, checked."""
+    placements = []
+    for index, spec in enumerate(settings.add):
+        line = where("add", index)
+        source = school.overrides.get(spec.clause)
+        if source is None:
+            raise InputError(f"the clause '{spec.clause}' to add has no file", school.path, line,
+                             hint=f"create overrides/{school.slug}/{spec.clause}.md")
+        if spec.clause in library or tree.find(spec.clause):
+            raise InputError(f"'{spec.clause}' is already a clause of this policy", school.path, line,
+                             hint="to change a shared clause, just create the override file; to move it, use 'move:'; "
+                                  "to add one, give it a new id")
+        placements.append(Placement(spec, Node(source, "school"), school.path, line))
+    placements += [Placement(spec, None, school.path, where("move", index)) for index, spec in enumerate(settings.move)]
+    return placements
 
 
-def _find(nodes: list[_Node], clause_id: str) -> tuple[list[_Node], int] | None:
-    for index, node in enumerate(nodes):
-        if node.source.id == clause_id:
-            return nodes, index
-        found = _find(node.children, clause_id)
-        if found:
-            return found
-    return None
+def _agreements(outline: OutlineSource, settings: PolicySettings, numbers: Mapping[str, str], school: SchoolSource,
+                where: _Locator) -> tuple[Agreement, ...]:
+    """The outline's agreements the policy keeps, then the school's own (any clause of the policy, signed)."""
+    chosen = [Agreement(a.clause, tuple(a.roles), a.age_group) for a in outline.outline.agreements if a.clause in numbers]
+    for index, spec in enumerate(settings.agreements):
+        if spec.clause not in numbers:
+            raise InputError(f"'{spec.clause}' cannot be an agreement: it is not in this school's policy", school.path,
+                             where("agreements", index), hint=_suggest(spec.clause, numbers, "clauses in this policy"))
+        if any(a.clause_id == spec.clause for a in chosen):
+            raise InputError(f"'{spec.clause}' is an agreement already", school.path, where("agreements", index),
+                             hint="list each agreement once")
+        chosen.append(Agreement(spec.clause, tuple(spec.roles), spec.age_group))
+    return tuple(chosen)
 
 
-def _number(sections: list[_Node], appendices: list[_Node]) -> dict[str, str]:
-    return {node.source.id: number for node, number, _ in _walk_numbered(sections, appendices)}
-
-
-def _walk_numbered(sections: list[_Node], appendices: list[_Node]):
-    """Yield (node, number, level) in reading order: 1, 1.1, 1.1.1, ..., Appendix 1, ..."""
-    def walk(nodes: list[_Node], prefix: str, level: int):
-        for index, node in enumerate(nodes, start=1):
-            number = f"{prefix}{index}"
-            yield node, number, level
-            yield from walk(node.children, number + ".", level + 1)
-
-    yield from walk(sections, "", 1)
-    for index, node in enumerate(appendices, start=1):
-        yield node, f"Appendix {index}", 1
-        yield from walk(node.children, f"Appendix {index}.", 2)
-
-
-def _ref_function(numbers: dict[str, str]):
+def _ref_function(numbers: Mapping[str, str], dropped: Mapping[str, int | None], clause: ClauseSource, school: SchoolSource):
     def ref(clause_id: str) -> Markup:
+        if clause_id in dropped:  # the school's choice broke the reference: say so at the school's line
+            raise InputError(f"dropping '{clause_id}' breaks the reference to it in '{clause.id}' ({clause.path}: "
+                             f"ref(\"{clause_id}\"))", school.path, dropped[clause_id],
+                             hint=f"keep '{clause_id}'; or drop '{clause.id}' too; or give the school its own wording of "
+                                  f"'{clause.id}' without the reference, in overrides/{school.slug}/{clause.id}.md")
         if clause_id not in numbers:
             raise InputError(f"ref(\"{clause_id}\") points to a clause that is not in this school's policy",
-                              hint=_suggest(clause_id, numbers, "clauses in this policy")
-                              + " If the clause is optional, guard the sentence with {% if has(\"" + clause_id + "\") %}")
+                             hint=_suggest(clause_id, numbers, "clauses in this policy")
+                             + " If the clause is optional, guard the sentence with {% if has(\"" + clause_id + "\") %}")
         number = numbers[clause_id]
         label = number.replace("Appendix", "appendix") if number.startswith("Appendix") else f"section {number}"
         return Markup(f"[{label}](#{clause_id})")

@@ -105,22 +105,33 @@ class ItemChanges(Strict):
     add: list[Slug | ItemAddition] = []
 
 
-class ClauseAddition(Strict):
+class ClausePlacement(Strict):
+    """Where a school adds one of its own clauses, or moves a clause: by another clause, at the start or end
+    of the policy's body, or among the appendices."""
+
     clause: Slug
     after: Slug | None = None
     before: Slug | None = None
-    under: Slug | None = None
-    appendix: bool = False
+    under: Slug | None = None  # as its last sub-section
+    at: Literal["start", "end"] | None = None  # a top-level section, first or last in the body
+    appendix: bool = False  # an appendix: the last one, or after/before another appendix
 
     @model_validator(mode="after")
-    def _one_position(self) -> ClauseAddition:
-        given = [p for p in (self.after, self.before, self.under) if p] + (["appendix"] if self.appendix else [])
-        if len(given) != 1:
-            raise ValueError("place the clause with exactly one of 'after', 'before', 'under' or 'appendix: true'")
+    def _one_position(self) -> ClausePlacement:
+        given = [p for p in (self.after, self.before, self.under, self.at) if p]
+        if len(given) > 1 or not (given or self.appendix) or (self.appendix and (self.under or self.at)):
+            raise ValueError("place the clause with exactly one of 'after', 'before', 'under', 'at: start', 'at: end' "
+                             "or 'appendix: true' (an appendix may also be placed 'after' or 'before' another appendix)")
         return self
 
 
 Scalar = str | int | float | bool | list[str]
+
+
+class AgreementSpec(Strict):
+    clause: Slug
+    roles: list[Role] = Field(min_length=1)
+    age_group: AgeGroup | None = None
 
 
 class PolicySettings(Strict):
@@ -131,7 +142,9 @@ class PolicySettings(Strict):
     variables: dict[str, Scalar] = {}
     include: list[Slug] = []
     drop: list[Slug] = []
-    add: list[ClauseAddition] = []
+    add: list[ClausePlacement] = []  # the school's own clauses, from overrides/<slug>/
+    move: list[ClausePlacement] = []  # clauses of the policy, shared or the school's own, moved elsewhere
+    agreements: list[AgreementSpec] = []  # any clause of the policy as a sheet to sign, besides the outline's
     items: dict[Slug, ItemChanges] = {}
 
     @field_validator("review_cycle")
@@ -175,12 +188,6 @@ class OutlineEntry(Strict):
     optional: bool = False
     when: Text | None = None
     children: list[OutlineEntry] = []
-
-
-class AgreementSpec(Strict):
-    clause: Slug
-    roles: list[Role] = Field(min_length=1)
-    age_group: AgeGroup | None = None
 
 
 class Outline(Strict):

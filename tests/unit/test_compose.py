@@ -105,11 +105,13 @@ def test_ref_to_missing_clause_names_file_and_line(mini: Path):
     assert "nowhere" in error.message
 
 
-def test_ref_to_clause_dropped_by_school_is_an_error_for_that_school(mini: Path):
+def test_a_drop_that_breaks_a_reference_is_reported_at_the_schools_drop_with_the_fixes(mini: Path):
     (mini / "schools" / "acorn-nursery" / "school.yml").write_text(
-        "name: Acorn\nphase: nursery\ngovernance: {body: Board}\npolicies:\n  aup:\n    drop: [sanctions]\n")
+        "name: Acorn\nphase: nursery\ngovernance: {body: Board}\npolicies:\n  aup:\n    drop:\n      - sanctions\n")
     [error] = errors_of(mini)
-    assert "sanctions" in error.message and str(error.file).endswith("aims.md")
+    assert str(error.file) == "schools/acorn-nursery/school.yml" and error.line == 7
+    assert "dropping 'sanctions' breaks the reference to it in 'aims'" in error.message and "clauses/aims.md" in error.message
+    assert "keep 'sanctions'" in error.hint and "overrides/acorn-nursery/aims.md" in error.hint
 
 
 def test_every_problem_is_reported_at_once(mini: Path):
