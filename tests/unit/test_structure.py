@@ -56,7 +56,7 @@ def test_add_and_move_may_name_each_other_in_any_order(mini: Path):
     set_policy(mini, move=[{"clause": "pupil-phones", "under": "our-rules"}],
                add=[{"clause": "phones-at-forest-school", "after": "pupil-phones"},
                     {"clause": "forest-school", "after": "pupils"}, {"clause": "our-rules", "after": "forest-school"}])
-    numbered = dict((clause_id, number) for number, clause_id in outline(mini))
+    numbered = {clause_id: number for number, clause_id in outline(mini)}
     assert numbered["forest-school"] == "4" and numbered["our-rules"] == "5"
     assert numbered["pupil-phones"] == "5.1" and numbered["phones-at-forest-school"] == "5.2"
 
