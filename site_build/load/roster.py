@@ -117,19 +117,30 @@ def _people(text: str, source: Path | str, errors: ErrorCollector) -> Iterator[R
             if required not in header:
                 raise InputError(f"the roster has no '{required}' column", source, 1,
                                   hint=f"the first row must name the columns, e.g. name,role,class (found: {_listed(header)})")
-        for number, row in enumerate(reader, start=2):
+        while True:
+            number += 1
+            try:
+                row = next(reader, None)
+            except csv.Error as exc:  # one unreadable row; the reader goes on with the next line
+                row = []
+                errors.add(_unreadable(exc, number, source))
+            if row is None:
+                break
             if number > MAX_ROWS + 1:
                 raise InputError(f"the roster has more than {MAX_ROWS:,} rows", source, number, hint="split it into several packs")
             person = _person(row, number, header, source, errors)
             if person is not None:
                 yield person
-    except csv.Error as exc:
-        too_long = "field larger than field limit" in str(exc)
-        message = f"row {number + 1} has a cell longer than {MAX_CELL} characters" if too_long else f"row {number + 1} cannot be read as CSV: {exc}"
-        errors.add(InputError(message, source, number + 1,
-                               hint="a cell holds one name, role or class; check for an unclosed double quote"))
+    except csv.Error as exc:  # the header row
+        errors.add(_unreadable(exc, 1, source))
     except InputError as error:
         errors.add(error)
+
+
+def _unreadable(exc: csv.Error, number: int, source: Path | str) -> InputError:
+    too_long = "field larger than field limit" in str(exc)
+    message = f"row {number} has a cell longer than {MAX_CELL} characters" if too_long else f"row {number} cannot be read as CSV: {exc}"
+    return InputError(message, source, number, hint="a cell holds one name, role or class; check for an unclosed double quote")
 
 
 def _person(row: list[str], number: int, header: list[str], source: Path | str, errors: ErrorCollector) -> RosterEntry | None:

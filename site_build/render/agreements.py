@@ -88,6 +88,7 @@ def plan_sheets(document: Document, school: School, people: list[RosterEntry] | 
                 continue
             agreements = chosen
         sheets.append(_sheet(document, agreements[0], person.role, person))
+    collector.errors.sort(key=lambda error: error.line or 0)  # every bad row, in the roster's order
     if errors is None:
         collector.raise_if_any()
     if not sheets and not collector.errors:
