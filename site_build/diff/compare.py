@@ -37,28 +37,37 @@ class Change:
 def compare_documents(old: Document, new: Document) -> list[Change]:
     """Every clause that differs, in the new document's reading order (removed ones where they were)."""
     old_by_id = {c.id: c for c in old.clauses}
-    new_by_id = {c.id: c for c in new.clauses}
+    new_index = {c.id: i for i, c in enumerate(new.clauses)}
     moved = _moved_ids(old, new)
-    changes: list[Change] = []
-    for clause in new.clauses:
+    placed: list[tuple[tuple[int, int], Change]] = []  # (place in the new document, then the old one) for each change
+    for index, clause in enumerate(new.clauses):
         before = old_by_id.get(clause.id)
-        if before is None:
-            changes.append(Change(clause.id, "added", None, clause, words=((1, markdown_to_text(clause.text)),)))
-            continue
-        title_changed = before.title != clause.title
-        text_changed = _without_ref_numbers(before.text) != _without_ref_numbers(clause.text)
-        words = tuple(word_diff(markdown_to_text(before.text), markdown_to_text(clause.text))) if text_changed else ()
-        if clause.id in moved:
-            changes.append(Change(clause.id, "moved", before, clause, title_changed, text_changed, words))
-        elif title_changed or text_changed:
-            changes.append(Change(clause.id, "changed", before, clause, title_changed, text_changed, words))
-        elif before.number != clause.number:
-            changes.append(Change(clause.id, "renumbered", before, clause))
+        change = _change(before, clause, clause.id in moved) if before else \
+            Change(clause.id, "added", None, clause, words=((1, markdown_to_text(clause.text)),))
+        if change:
+            placed.append(((index, -1), change))
+    anchor = -1  # where the last clause kept from the old document stands in the new one
     for index, clause in enumerate(old.clauses):
-        if clause.id not in new_by_id:
-            position = _position_after(changes, old.clauses[:index], new_by_id)
-            changes.insert(position, Change(clause.id, "removed", clause, None, words=((-1, markdown_to_text(clause.text)),)))
-    return changes
+        if clause.id in new_index:
+            anchor = new_index[clause.id]
+        else:
+            placed.append(((anchor, index), Change(clause.id, "removed", clause, None,
+                                                   words=((-1, markdown_to_text(clause.text)),))))
+    return [change for _, change in sorted(placed, key=lambda pair: pair[0])]
+
+
+def _change(before: Clause, clause: Clause, moved: bool) -> Change | None:
+    """What happened to a clause kept from the old document, or None when nothing did."""
+    title_changed = before.title != clause.title
+    text_changed = _without_ref_numbers(before.text) != _without_ref_numbers(clause.text)
+    words = tuple(word_diff(markdown_to_text(before.text), markdown_to_text(clause.text))) if text_changed else ()
+    if moved:
+        return Change(clause.id, "moved", before, clause, title_changed, text_changed, words)
+    if title_changed or text_changed:
+        return Change(clause.id, "changed", before, clause, title_changed, text_changed, words)
+    if before.number != clause.number:
+        return Change(clause.id, "renumbered", before, clause)
+    return None
 
 
 def _moved_ids(old: Document, new: Document) -> set[str]:
@@ -96,20 +105,6 @@ def _longest_common_subsequence(a: list[str], b: list[str]) -> list[str]:
         else:
             j += 1
     return out
-
-
-def _position_after(changes: list[Change], earlier: tuple[Clause, ...], new_by_id: dict[str, Clause]) -> int:
-    """Index in `changes` just after the change list's entries for clauses before a removed one."""
-    survivors = [c.id for c in earlier if c.id in new_by_id]
-    if not survivors:
-        return 0
-    anchor_number = new_by_id[survivors[-1]].number
-    order = [c.number for c in new_by_id.values()]
-    anchor_index = order.index(anchor_number)
-    for position, change in enumerate(changes):
-        if change.new is not None and order.index(change.new.number) > anchor_index:
-            return position
-    return len(changes)
 
 
 _WORDS = re.compile(r"\s+|[^\s]+")

@@ -21,9 +21,10 @@ def summary_lines(changes: list[Change]) -> list[str]:
 
 
 def _where(change: Change) -> str:
+    """The clause's heading where it now stands ('4. Monitoring (was section 3)'), so the summary reads in order."""
     old, new = change.old, change.new
     if change.kind in ("moved", "renumbered") and old and new:
-        return f"{old.heading} -> {new.number}"
+        return f"{new.heading} (was {old.number if old.is_appendix else 'section ' + old.number})"
     return (new or old).heading  # type: ignore[union-attr]
 
 
