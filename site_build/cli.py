@@ -61,6 +61,22 @@ def parse_date(value: str, option: str) -> dt.date:
     raise InputError(f"{option} {value!r} is not a date I can read", hint="write it as 2024-04-24 or 24/04/2024")
 
 
+def parse_approval_date(value: str) -> tuple[dt.date, str]:
+    """--on: a day, or for an old approval whose day nobody recorded a month (2018-01, 01/2018, January 2018).
+
+    Returns the date (the 1st, for a month) and its precision, "day" or "month"."""
+    for pattern in ("%Y-%m", "%m/%Y", "%B %Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).date(), "month"
+        except ValueError:
+            continue
+    try:
+        return parse_date(value, "--on"), "day"
+    except InputError:
+        raise InputError(f"--on {value!r} is not a date I can read",
+                         hint="write it as 2024-04-24 or 24/04/2024; if only the month is known, as 2018-01") from None
+
+
 def today(value: str | None) -> dt.date:
     """--today DATE, or today."""
     return parse_date(value, "--today") if value else dt.date.today()
@@ -87,7 +103,7 @@ def main(ctx: click.Context, project: Path) -> None:
 @main.command()
 @click.argument("schools", nargs=-1)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="site", show_default=True,
-              help="Where the sites are written.")
+              help="Where the sites are written (a relative path is inside the project folder).")
 @click.option("--draft", is_flag=True, help="Also publish each policy's draft, bannered 'Draft: not approved'.")
 @click.option("--today", "today_text", metavar="DATE", help="Judge review dates as of this date (default: today).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4), show_default="cores, up to 4",
@@ -107,7 +123,7 @@ def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, 
     from .load.project import school_slugs
 
     root = project_root(ctx)
-    options = BuildOptions(out=out if out.is_absolute() else Path.cwd() / out,
+    options = BuildOptions(out=out if out.is_absolute() else root / out,
                            today=today(today_text), draft=draft,
                            cache=Path(os.environ.get("POLICY_SITE_CACHE") or root / ".cache"), jobs=jobs, force=force,
                            shard=parse_shard(shard), index_only=index_only, site_url=site_url)
@@ -118,11 +134,18 @@ def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, 
         report = build_sites(root, list(schools), options,
                              on_school=lambda slug: progress.update(task, advance=1, description=f"{slug}"))
     for slug in report.built:
-        console.print(f"built {options.out / slug}")
+        console.print(f"built {shown(options.out / slug)}", markup=False)
     if report.skipped:
         console.print(f"up to date: {len(report.skipped)} school(s) unchanged since their last build (--force rebuilds them)")
     if report.index:
-        console.print(f"wrote {report.index}")
+        console.print(f"wrote {shown(report.index)}", markup=False)
+    elif index_only:
+        console.print(f"up to date: {shown(options.out / 'index.html')}", markup=False)
+
+
+def shown(path: Path) -> Path:
+    """A path as short as it can be said from the current folder: relative inside it, absolute outside."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -181,7 +204,8 @@ def serve(ctx: click.Context, school: str, port: int, draft: bool) -> None:
 @main.command()
 @click.argument("school")
 @click.argument("policy")
-@click.option("--on", "on_text", required=True, metavar="DATE", help="The date the board approved it (2024-04-24).")
+@click.option("--on", "on_text", required=True, metavar="DATE",
+              help="The date the board approved it (2024-04-24), or only its month when the day is not known (2018-01).")
 @click.option("--by", "by", help="Who approved it (default: the school's governing body).")
 @click.option("--note", required=True, help="What changed, for the change log.")
 @click.option("--kind", type=click.Choice(RELEASE_KINDS), default="update", show_default=True, help=RELEASE_KIND_HELP)
@@ -196,8 +220,8 @@ def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str 
     from .commands.approve import approve as approve_policy
     from .model.release import format_date
 
-    release, path = approve_policy(project_root(ctx), school, policy, parse_date(on_text, "--on"), by, note, kind, reaffirm,
-                                   sign)
+    on, precision = parse_approval_date(on_text)
+    release, path = approve_policy(project_root(ctx), school, policy, on, by, note, kind, reaffirm, sign, precision)
     console.print(f"approved {release.document.title} for {release.document.school_name}: version {release.label}",
                   markup=False)
     if release.signature:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..model.release import Release, Signature, make_release
+from ..model.release import Release, Signature, make_release, version_for
 from ..model.schema import School
 from ..store.releases import (
     approval_lock,
@@ -20,14 +20,16 @@ from .school_policy import open_policy
 
 
 def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, note: str, kind: str,
-            reaffirm: bool, sign: Path | None = None) -> tuple[Release, Path]:
-    """Compose the draft and write it as a release, refusing anything that would rewrite history."""
+            reaffirm: bool, sign: Path | None = None, date_precision: str = "day") -> tuple[Release, Path]:
+    """Compose the draft and write it as a release, refusing anything that would rewrite history.
+
+    With `date_precision="month"`, `on` stands for its month (an old approval whose day nobody recorded)."""
     opened = open_policy(root, slug, policy_id)
     school, draft = opened.school, opened.draft
     if not note.strip():
         raise InputError("--note must say what changed (it goes in the change log)")
     if on > dt.date.today():
-        raise InputError(f"--on {on.isoformat()} is in the future; a release records an approval that has happened",
+        raise InputError(f"--on {version_for(on, date_precision)} is in the future; a release records an approval that has happened",
                           hint="approve it on or after the day the board agrees it")
     signer = _signer(school.facts, sign, school.path) if sign else None
     settings = school.facts.policies[policy_id]
@@ -36,9 +38,11 @@ def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, 
         releases = read_releases(root, slug, policy_id)  # again, under the lock
         last = releases[-1] if releases else None
         if last is not None:
-            if on <= last.approved_on:
-                raise InputError(f"the last release was approved on {last.version}; a new approval must be dated after it",
-                                  release_dir(root, slug, policy_id).relative_to(root), hint="check the --on date")
+            if on <= last.latest_day:
+                raise InputError(f"the last release (version {last.version}) was approved {last.on_date}; "
+                                  "a new approval must be dated after it", release_dir(root, slug, policy_id).relative_to(root),
+                                  hint="check the --on date" + ("; a month-only approval must be in a later month"
+                                                                if "month" in (last.date_precision, date_precision) else ""))
             unchanged = draft.content_hash() == last.document.content_hash()
             if unchanged and not reaffirm:
                 raise InputError("the draft is identical to the last release, so there is nothing to approve",
@@ -48,7 +52,7 @@ def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, 
                                   hint="approve it without --reaffirm; see `policy-site diff` for what changed")
         elif reaffirm:
             raise InputError("there is no earlier release to reaffirm", hint="approve the first version without --reaffirm")
-        release = make_release(draft, on, approver, note.strip(), kind, reaffirm, previous=last)
+        release = make_release(draft, on, approver, note.strip(), kind, reaffirm, previous=last, date_precision=date_precision)
         if signer:
             name, key = signer
             release = replace(release, signature=Signature(public_key_text(key.public_key()), name,

@@ -45,12 +45,12 @@ class BuildOptions:
 class BuildReport:
     built: list[str]
     skipped: list[str]
-    index: Path | None
+    index: Path | None  # the trust index, when this build wrote it
 
 
 def build(root: Path, schools: list[str] | None, options: BuildOptions,
           on_school: Callable[[str], None] = lambda slug: None) -> BuildReport:
-    """Build the named schools' sites (all by default); a full build also writes the trust index."""
+    """Build the named schools' sites (all by default), then the trust index of every school built so far."""
     check_output_folder(root, options.out, "--out")
     with output_folder(options.out):
         return _build_locked(root, schools, options, on_school)
@@ -72,9 +72,8 @@ def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, 
         states = policy_states(project)
         for slug, entry in _build_all(project, states, options, on_school):
             stamps.write(slug, asdict(entry), hashes[slug])
-    index = None
-    if not schools and options.shard is None:
-        index = _write_index(root, all_slugs, options) if todo or not (options.out / "index.html").exists() else None
+    built = [slug for slug in all_slugs if (options.out / slug / "index.html").is_file()]
+    index = _write_index(root, built, options) if options.shard is None else None  # None also when it was already right
     return BuildReport(todo, skipped, index)
 
 
@@ -137,8 +136,10 @@ def _cache(options: BuildOptions, kind: str) -> Path | None:
     return options.cache / kind if options.cache else None
 
 
-def _write_index(root: Path, slugs: list[str], options: BuildOptions) -> Path:
-    """The trust index from each school's last build stamp (schools never built are built first)."""
+def _write_index(root: Path, slugs: list[str], options: BuildOptions) -> Path | None:
+    """The trust index of `slugs` from each school's last build stamp (None if it already says that).
+
+    A school without a stamp gets its index line from its sources."""
     stamps = _stamps(root, options)
     missing = [slug for slug in slugs if stamps.entry(slug) is None]
     if missing:

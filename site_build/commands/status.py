@@ -42,7 +42,7 @@ def review_rows(root: Path, today: dt.date, within_days: int) -> list[ReviewRow]
                 continue
             word = "OVERDUE" if status.overdue else (f"due within {within_days} days" if status.due_soon else "current")
             rows.append(ReviewRow(slug, name, state.title, release.label,
-                                  f"{format_date(release.approved_on)} by {release.approved_by}", release.next_review, word))
+                                  f"{release.when_approved} by {release.approved_by}", release.next_review, word))
     return sorted(rows, key=lambda r: (r.next_review or dt.date.min, r.school))
 
 

@@ -31,7 +31,7 @@ class Signature:
 class Release:
     """An approved, frozen version of one school's policy."""
 
-    version: str  # the approval date, ISO: "2024-04-24"
+    version: str  # the approval date, ISO: "2024-04-24", or "2018-01" when only the month is known
     kind: str  # edition | update | correction
     approved_on: dt.date
     approved_by: str
@@ -44,11 +44,29 @@ class Release:
     signature: Signature | None = None
     format: int = RELEASE_FORMAT
     path: Path | None = None
+    date_precision: str = "day"  # "month": approved in that month, day unknown (approved_on is the 1st)
 
     @property
     def label(self) -> str:
         """How the version is shown: '2024-04-24 (update)'."""
         return f"{self.version} ({'review, no change' if self.reaffirmed else self.kind})"
+
+    @property
+    def when_approved(self) -> str:
+        """The approval date as people read it: '24 April 2024', or 'January 2018' when only the month is known."""
+        return format_month(self.approved_on) if self.date_precision == "month" else format_date(self.approved_on)
+
+    @property
+    def on_date(self) -> str:
+        """'on 24 April 2024', or 'in January 2018' when only the month is known."""
+        return f"{'in' if self.date_precision == 'month' else 'on'} {self.when_approved}"
+
+    @property
+    def latest_day(self) -> dt.date:
+        """The last day the approval may have been: the end of its month when only the month is known."""
+        if self.date_precision == "month":
+            return self.approved_on.replace(day=calendar.monthrange(self.approved_on.year, self.approved_on.month)[1])
+        return self.approved_on
 
     @property
     def needs_signatures(self) -> bool:
@@ -68,7 +86,7 @@ class Release:
             "next_review": self.next_review.isoformat(),
             "reaffirmed": self.reaffirmed,
             "document": self.document.to_data(),
-        }
+        } | ({"date_precision": "month"} if self.date_precision == "month" else {})  # day releases read as before
 
 
 def release_hash(data: dict) -> str:
@@ -78,12 +96,21 @@ def release_hash(data: dict) -> str:
 
 
 def make_release(document: Document, approved_on: dt.date, approved_by: str, note: str, kind: str,
-                 reaffirmed: bool = False, previous: Release | None = None) -> Release:
-    """A new release, chained to `previous` (the policy's last release, if any)."""
+                 reaffirmed: bool = False, previous: Release | None = None, date_precision: str = "day") -> Release:
+    """A new release, chained to `previous` (the policy's last release, if any).
+
+    With `date_precision="month"` it is dated the 1st of `approved_on`'s month, and its review counts from that day."""
+    if date_precision == "month":
+        approved_on = approved_on.replace(day=1)
     next_review = add_months(approved_on, cycle_in_months(document.review_cycle))
-    release = Release(approved_on.isoformat(), kind, approved_on, approved_by, note, next_review, reaffirmed, document, "",
-                      previous.sha256 if previous else None)
+    release = Release(version_for(approved_on, date_precision), kind, approved_on, approved_by, note, next_review,
+                      reaffirmed, document, "", previous.sha256 if previous else None, date_precision=date_precision)
     return replace(release, sha256=release_hash(release.to_data()))
+
+
+def version_for(approved_on: dt.date, date_precision: str) -> str:
+    """A release's version (and file name): '2024-04-24', or '2018-01' for a month-only approval."""
+    return approved_on.isoformat()[:7] if date_precision == "month" else approved_on.isoformat()
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -136,4 +163,9 @@ def review_status(releases: list[Release], today: dt.date, soon_days: int = 60) 
 
 def format_date(day: dt.date) -> str:
     """British long form: '24 April 2024'."""
-    return f"{day.day} {day.strftime('%B %Y')}"
+    return f"{day.day} {format_month(day)}"
+
+
+def format_month(day: dt.date) -> str:
+    """'January 2018'."""
+    return day.strftime("%B %Y")

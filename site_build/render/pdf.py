@@ -31,7 +31,7 @@ def markdown_html(text: str) -> Markup:
 def version_line(release: Release | None) -> str:
     if release is None:
         return "Draft: not approved"
-    return f"Version {release.label}, approved by {release.approved_by} on {format_date(release.approved_on)}"
+    return f"Version {release.label}, approved by {release.approved_by} {release.on_date}"
 
 
 def policy_html(document: Document, school: School, release: Release | None) -> str:
@@ -41,7 +41,7 @@ def policy_html(document: Document, school: School, release: Release | None) -> 
     if written_by:
         details.append(("Written by", written_by))
     if release is not None:
-        details += [("Approved by", release.approved_by), ("Approved on", format_date(release.approved_on)),
+        details += [("Approved by", release.approved_by), ("Approved", release.when_approved),
                     ("Change", release.note), ("Next review", format_date(release.next_review))]
     return TEMPLATES.get_template("policy.html").render(
         document=document, school=school, draft=release is None, version_line=version_line(release), details=details,

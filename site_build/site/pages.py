@@ -91,7 +91,7 @@ def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> 
             lines.append(f"| {link} | No approved version yet | none yet | not yet approved | — |")
         else:
             flag = "**Overdue for review**" if status.overdue else ("Review due soon" if status.due_soon else "Current")
-            lines.append(f"| {link} | {flag} | {literal_markdown(release.label)} | {format_date(release.approved_on)} by "
+            lines.append(f"| {link} | {flag} | {literal_markdown(release.label)} | {release.when_approved} by "
                          f"{literal_markdown(release.approved_by)} | {format_date(release.next_review)} |")
     lines += ["", "Staff and visitors can search every policy with the search box at the top of each page.",
               "", "Agreements to read and sign are on the [agreements page](agreements.md).", ""]
@@ -102,7 +102,7 @@ def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefi
     status = review_status(list(state.releases), today)
     kind = "danger" if status.overdue else "info"
     lines = [f'!!! {kind} "Version {release.label}"',
-             f"    Approved by {literal_markdown(release.approved_by)} on {format_date(release.approved_on)}.",
+             f"    Approved by {literal_markdown(release.approved_by)} {release.on_date}.",
              f"    Next review: {format_date(release.next_review)}."]
     if status.overdue:
         lines.append(f"    **This policy is overdue for review** (it was due on {format_date(release.next_review)}).")
@@ -133,11 +133,11 @@ def _archived_page(state: PolicyState, release: Release, images: frozenset[str])
     lines = [NOT_IN_SEARCH, f"# {literal_markdown(release.document.title)}: version {literal_markdown(release.label)}", ""]
     if current is not None and release.version != current.version:
         lines += ['!!! warning "Superseded version"',
-                  f"    This version was approved on {format_date(release.approved_on)} and has been superseded by "
+                  f"    This version was approved {release.on_date} and has been superseded by "
                   f"[version {literal_markdown(current.label)}](../index.md). It is kept here for reference.", ""]
     else:
         lines += ['!!! note "Current version"', "    This is the version now in force: see [the policy](../index.md).", ""]
-    lines += [f"Approved by {literal_markdown(release.approved_by)} on {format_date(release.approved_on)}. "
+    lines += [f"Approved by {literal_markdown(release.approved_by)} {release.on_date}. "
               f"Change: {literal_markdown(release.note)}", ""]
     return "\n".join(lines) + "\n" + document_markdown(release.document, images, "../../assets/")
 
@@ -178,7 +178,7 @@ def _change_log_page(state: PolicyState) -> str:
              "| Date | Where | Change | Approved by | Next review | Version |", "| --- | --- | --- | --- | --- | --- |"]
     for row in change_log(list(state.releases)):
         r = row.release
-        lines.append(f"| {format_date(r.approved_on)} | {literal_markdown(row.where)} | {literal_markdown(r.note)} "
+        lines.append(f"| {r.when_approved} | {literal_markdown(row.where)} | {literal_markdown(r.note)} "
                      f"| {literal_markdown(r.approved_by)} | {format_date(r.next_review)} | [{literal_markdown(r.label)}](versions/{r.version}.md) |")
     return "\n".join(lines) + "\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
 
-from ..model.release import PolicyState, format_date, review_status
+from ..model.release import PolicyState, review_status
 from ..store.files import write_atomically
 from .safety_plugin import add_csp
 
@@ -56,15 +56,18 @@ def index_entry(slug: str, name: str, states: list[PolicyState], today: dt.date)
     policies = []
     for state in states:
         status = review_status(list(state.releases), today)
-        version = f"version {state.current.label}, approved {format_date(state.current.approved_on)}" if state.current \
+        version = f"version {state.current.label}, approved {state.current.when_approved}" if state.current \
             else "no approved version yet"
         policies.append({"title": state.title, "version": version, "overdue": status.overdue})
     return IndexEntry(slug, name, policies)
 
 
-def write_trust_index(out: Path, entries: list[IndexEntry]) -> Path:
-    """Write site/index.html atomically (autoescaped: names from YAML are shown as text)."""
+def write_trust_index(out: Path, entries: list[IndexEntry]) -> Path | None:
+    """Write site/index.html atomically (autoescaped: names from YAML are shown as text); None if it already says this."""
     html = add_csp(Environment(autoescape=select_autoescape(default=True)).from_string(PAGE).render(
-        schools=sorted(entries, key=lambda e: e.name.lower())))
-    write_atomically(out / "index.html", html.encode("utf-8"))
-    return out / "index.html"
+        schools=sorted(entries, key=lambda e: e.name.lower()))).encode("utf-8")
+    path = out / "index.html"
+    if path.is_file() and path.read_bytes() == html:
+        return None
+    write_atomically(path, html)
+    return path

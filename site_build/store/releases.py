@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import BusyError, ErrorCollector, InputError, PolicySiteError, Problem, TamperedRelease
 from ..model.document import Document
-from ..model.release import RELEASE_FORMAT, PolicyState, Release, Signature, release_hash
+from ..model.release import RELEASE_FORMAT, PolicyState, Release, Signature, release_hash, version_for
 from ..model.vocabulary import RELEASE_KINDS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest real release is well under 1 MB
@@ -28,7 +28,7 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 RESTORE = "restore it from version control; releases are written only by `policy-site approve`"
 FORMAT_1_KEYS = {"format", "version", "kind", "approved_on", "approved_by", "note", "next_review", "reaffirmed",
                  "document", "sha256"}
-FORMAT_2_KEYS = FORMAT_1_KEYS | {"previous_sha256", "signature"}
+FORMAT_2_KEYS = FORMAT_1_KEYS | {"previous_sha256", "signature", "date_precision"}  # date_precision: only "month"
 
 
 def release_dir(root: Path, slug: str, policy_id: str) -> Path:
@@ -92,6 +92,9 @@ def _release_from(data: Any, shown: Path) -> Release:
         raise ValueError(f"unknown kind {kind!r}")
     if not isinstance(data["reaffirmed"], bool):
         raise ValueError("'reaffirmed' should be true or false")
+    precision = data.get("date_precision", "day")
+    if "date_precision" in data and precision != "month":
+        raise ValueError("'date_precision' may only be \"month\"")
     document = data["document"]
     for clause in document["clauses"]:
         if not all(isinstance(clause[k], str) for k in ("id", "number", "title", "text", "origin")) \
@@ -102,9 +105,9 @@ def _release_from(data: Any, shown: Path) -> Release:
         approved_by=_text(data, "approved_by"), note=_text(data, "note"),
         next_review=dt.date.fromisoformat(_text(data, "next_review")), reaffirmed=data["reaffirmed"],
         document=Document.from_data(document), sha256=data["sha256"], previous_sha256=previous,
-        signature=_signature(data.get("signature")), format=form, path=shown,
+        signature=_signature(data.get("signature")), format=form, path=shown, date_precision=precision,
     )
-    if release.approved_on.isoformat() != release.version:
+    if version_for(release.approved_on, precision) != release.version or precision == "month" and release.approved_on.day != 1:
         raise ValueError(f"version {release.version} is not its approval date {release.approved_on}")
     return release
 

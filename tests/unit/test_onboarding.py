@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
 from site_build.diff.compare import compare_documents
-from site_build.errors import ErrorCollector
+from site_build.errors import ErrorCollector, TamperedRelease
 from site_build.load.roster import parse_roster
 from site_build.model.document import Clause, Document
+from site_build.model.release import make_release, release_hash
+from site_build.render.pdf import version_line
 from site_build.render.redline import summary_lines
+from site_build.store.releases import read_release, read_releases, write_release
 
 
 def test_a_roster_reports_every_bad_row_even_after_an_unreadable_one():
@@ -36,3 +45,32 @@ def test_the_diff_summary_reads_in_document_order():
     assert summary_lines(changes)[1:] == [
         "  1. Aims: removed", "  2. Scope: removed", "  1. Roles (was section 3): renumbered", "  2. Rules: changed",
         "  4.1 Phones: removed", "  2.1 Email: added", "  3. Review (was section 5): renumbered"]
+
+
+def test_a_month_only_release_is_recorded_read_back_and_shown_as_its_month(tmp_path: Path):
+    document = _document(("aims", "1", "a"))
+    first = make_release(document, dt.date(2018, 1, 17), "Board", "Adopted", "edition", date_precision="month")
+    assert (first.version, first.approved_on, first.next_review) == ("2018-01", dt.date(2018, 1, 1), dt.date(2019, 1, 1))
+    assert first.to_data()["date_precision"] == "month" and first.to_data()["approved_on"] == "2018-01-01"
+    second = make_release(document, dt.date(2018, 2, 1), "Board", "Reviewed", "update", True, previous=first)
+    assert "date_precision" not in second.to_data()  # a release dated to the day is written exactly as before
+    root = tmp_path / "project"
+    for release in (first, second):
+        write_release(root, "s", release)
+    read = read_releases(root, "s", "acceptable-use")
+    assert [(r.version, r.date_precision, r.when_approved) for r in read] == [
+        ("2018-01", "month", "January 2018"), ("2018-02-01", "day", "1 February 2018")]
+    assert read[0].on_date == "in January 2018" and version_line(read[0]) == "Version 2018-01 (edition), approved by Board in January 2018"
+
+
+def test_a_month_only_release_cannot_be_turned_into_another_date(tmp_path: Path):
+    release = make_release(_document(("aims", "1", "a")), dt.date(2018, 1, 1), "Board", "Adopted", "edition",
+                           date_precision="month")
+    path = write_release(tmp_path, "s", release)
+    data = json.loads(path.read_text())
+    for key, value in (("date_precision", "day"), ("approved_on", "2018-01-05")):
+        forged = {**data, key: value}
+        forged["sha256"] = release_hash(forged)  # even with a matching hash it must make sense
+        path.write_text(json.dumps(forged))
+        with pytest.raises(TamperedRelease, match="cannot be read"):
+            read_release(path, tmp_path)
