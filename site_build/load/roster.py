@@ -14,8 +14,19 @@ from ..errors import ErrorCollector, InputError
 from ..model.vocabulary import ROLE_PLURALS, ROLE_SYNONYMS, ROLES
 
 ROLE_WORDS = {word: role for role in ROLES for word in (role, ROLE_PLURALS[role], *ROLE_SYNONYMS.get(role, ()))}
-YOUNGER = re.compile(r"^(nursery|reception|eyfs|foundation|fs[12]?|year ?[12]|y[12]|ks1|key stage 1)\b", re.IGNORECASE)
-OLDER = re.compile(r"^(year ?[3-6]|y[3-6]|ks2|key stage 2)\b", re.IGNORECASE)
+# What a year, class or agreement cell may say, and the pupils' sheet it means (first match wins).
+STAGE_WORDS = tuple((re.compile(rf"^(?:{words})\b", re.IGNORECASE), group) for words, group in (
+    (r"nursery|pre-?school|reception|rec|eyfs|early years|foundation|fs ?[12]?|f[12]|ks ?1|key stage (?:1|one)", "eyfs-ks1"),
+    (r"ks ?2|key stage (?:2|two)", "ks2"),
+    (r"ks ?[34]|key stages? (?:3|4|three|four)", "ks3-4"),
+    (r"(?:lower |upper )?(?:sixth|6th)|[lu]6|ks ?5|key stage (?:5|five)|post[- ]?16", "sixth-form"),
+    (r"easy[- ]?read", "easy-read"),
+))
+YEAR = re.compile(r"^(?:year|yr|y)\s*(?:(\d{1,2})(?!\d)|r(?![a-z]))", re.IGNORECASE)  # Year 7, Yr 12, Y7, YR
+FORM = re.compile(r"^(\d{1,2})(?!\d)(?=\s*[a-z/-]|$)", re.IGNORECASE)  # a form or class named by its year: 7B, 10/Ma1
+YEAR_GROUPS = {**dict.fromkeys(range(1, 3), "eyfs-ks1"), **dict.fromkeys(range(3, 7), "ks2"),
+               **dict.fromkeys(range(7, 12), "ks3-4"), **dict.fromkeys(range(12, 15), "sixth-form")}
+AGE_COLUMNS = ("agreement", "year", "year group", "class", "form", "tutor group", "key stage")
 MAX_ROWS = 20_000  # the merged pack grows ~24 KB a page in memory: 20,000 sheets stay under 1 GB
 MAX_CELL = 500  # characters: a name, a role or a class, not a document
 MAX_BYTES = 32 * 1024 * 1024
@@ -31,14 +42,23 @@ class RosterEntry:
 
     @property
     def age_group(self) -> str | None:
-        """'eyfs-ks1' or 'ks2' from a year or class column, where one is given."""
-        for key in ("year", "year group", "class"):
-            value = self.details.get(key, "")
-            if YOUNGER.match(value):
-                return "eyfs-ks1"
-            if OLDER.match(value):
-                return "ks2"
+        """The pupils' sheet ('eyfs-ks1' ... 'sixth-form', 'easy-read') an agreement, year or class column names."""
+        for key in AGE_COLUMNS:
+            group = stage_of(self.details.get(key, "").strip())
+            if group:
+                return group
         return None
+
+
+def stage_of(value: str) -> str | None:
+    """'Year 12', 'Y7', '10B', 'sixth form', 'KS2', 'Reception', 'easy read' -> their age group; None if unknown."""
+    for pattern, group in STAGE_WORDS:
+        if pattern.match(value):
+            return group
+    year = YEAR.match(value) or FORM.match(value)
+    if year is None:
+        return None
+    return YEAR_GROUPS.get(int(year.group(1))) if year.group(1) else "eyfs-ks1"  # Year R is Reception
 
 
 def read_roster(path: Path) -> tuple[str, str]:

@@ -15,8 +15,10 @@ ROLE_PLURALS = {role: role if role == "staff" else f"{role}s" for role in ROLES}
 # What a roster's role column may say for each role, besides the role and its plural.
 ROLE_SYNONYMS = {"staff": ("staff member", "teacher", "teachers"), "parent": ("parent/carer", "parents and carers")}
 
-AgeGroup = Literal["eyfs-ks1", "ks2"]
-AGE_GROUPS: dict[str, str] = {"eyfs-ks1": "early years and key stage 1", "ks2": "key stage 2"}
+# Which pupils' sheet a pupil signs: by age, or the easy-read sheet a roster's 'agreement' column asks for.
+AgeGroup = Literal["eyfs-ks1", "ks2", "ks3-4", "sixth-form", "easy-read"]
+AGE_GROUPS: dict[str, str] = {"eyfs-ks1": "early years and key stage 1", "ks2": "key stage 2",
+                              "ks3-4": "key stages 3 and 4", "sixth-form": "sixth form", "easy-read": "easy read"}
 
 ReleaseKind = Literal["edition", "update", "correction"]
 RELEASE_KINDS: tuple[str, ...] = get_args(ReleaseKind)

@@ -17,12 +17,13 @@ from pypdf import PdfReader, PdfWriter
 from ..errors import ErrorCollector, InputError
 from ..load.roster import RosterEntry
 from ..model.document import Agreement, Clause, Document
-from ..model.release import Release, format_date
+from ..model.release import Release
 from ..model.schema import School
 from ..model.vocabulary import AGE_GROUPS, ROLE_LABELS, ROLE_PLURALS
 from .pdf import NO_CACHE, TEMPLATES, PdfCache, html_to_pdf, markdown_html, page_count
 
-DETAIL_LABELS = {"class": "Class", "year": "Year", "year group": "Year group", "child": "Child"}
+DETAIL_LABELS = {"class": "Class", "form": "Form", "tutor group": "Tutor group", "year": "Year", "year group": "Year group",
+                 "child": "Child"}
 FIT_LEVELS = 4
 SHEETS_PER_PART = 50  # sheets laid out in one WeasyPrint document: its memory grows with its pages
 NAMES_PER_PART = 500  # signing register rows in one document
@@ -83,8 +84,11 @@ def plan_sheets(document: Document, school: School, people: list[RosterEntry] | 
             age = person.age_group
             chosen = [a for a in agreements if a.age_group == age]
             if not chosen:
-                collector.add(InputError(f"row {person.row} ({person.name}): cannot tell which pupils' agreement to use",
-                                          roster, person.row, hint="give a 'year' or 'class' column such as 'Year 2' or 'Reception'"))
+                groups = ", ".join(AGE_GROUPS[a.age_group] for a in agreements if a.age_group)
+                problem = f"{school.name} has no pupils' agreement for {AGE_GROUPS[age]}" if age else "cannot tell which pupils' agreement to use"
+                collector.add(InputError(f"row {person.row} ({person.name}): {problem}", roster, person.row,
+                                          hint=f"its pupils' agreements are for: {groups}. Give a 'year' or 'class' column such as "
+                                          "'Year 2', 'Y9' or 'sixth form', or an 'agreement' column such as 'easy read'"))
                 continue
             agreements = chosen
         sheets.append(_sheet(document, agreements[0], person.role, person))
@@ -111,7 +115,8 @@ def _agreements_for(document: Document, role: str) -> list[Agreement]:
 def _sheet(document: Document, agreement: Agreement, role: str, person: RosterEntry | None) -> Sheet:
     clause: Clause = document.clause(agreement.clause_id)  # type: ignore[assignment]
     text = _IN_PAGE_LINK.sub(r"\1", clause.text)  # section links point into the policy, not this pack
-    title = clause.title if person or not agreement.age_group else f"{clause.title} ({AGE_GROUPS[agreement.age_group]})"
+    label = AGE_GROUPS[agreement.age_group] if agreement.age_group else ""
+    title = clause.title if person or label in clause.title.lower().replace("-", " ") else f"{clause.title} ({label})"
     return Sheet(title, role, markdown_html(text), person, role == "pupil")
 
 
@@ -129,7 +134,7 @@ class Pack:
         signed_for = f"Signed for version {signed.label} of the {document.title}."
         if signed.version != current.version:
             signed_for += f" The later version {current.label} keeps these signatures valid."
-        return cls(school, f"{document.title}, version {current.label}, approved {format_date(current.approved_on)}", signed_for)
+        return cls(school, f"{document.title}, version {current.label}, approved {current.when_approved}", signed_for)
 
     def html(self, part: Part, numbers: tuple[int, int] | None = None) -> str:
         """Print HTML of one part; `numbers` (first page, pages in the whole pack) when the pack is printed in parts."""
