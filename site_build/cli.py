@@ -175,17 +175,19 @@ def check(ctx: click.Context) -> None:
 @main.command("new-school")
 @click.argument("slug")
 @click.option("--name", help="The school's full name (default: from the slug).")
-@click.option("--phase", type=click.Choice(PHASES),
-              default="primary", show_default=True)
+@click.option("--phase", type=click.Choice(PHASES), help="The school's phase (default: primary, or the --like school's).")
+@click.option("--like", metavar="SCHOOL", help="Start from this school's choices: its policies, governance, roles and "
+              "responsibilities, and its own clauses (its facts are left for you to give).")
 @click.pass_context
 @reports_errors
-def new_school(ctx: click.Context, slug: str, name: str | None, phase: str) -> None:
-    """Scaffold schools/SLUG/school.yml, ready to build."""
+def new_school(ctx: click.Context, slug: str, name: str | None, phase: str | None, like: str | None) -> None:
+    """Scaffold schools/SLUG/school.yml, with a <<placeholder>> for each fact to give."""
     from .commands.new_school import new_school as scaffold
 
-    path = scaffold(project_root(ctx), slug, name, phase)
-    console.print(f"created {path}\nnext: edit it, then run `policy-site build {slug}` or `policy-site serve {slug}`",
-                  markup=False)
+    for path in scaffold(project_root(ctx), slug, name, phase, like):
+        console.print(f"created {path}", markup=False)
+    console.print(f"next: replace every <<...>> in schools/{slug}/school.yml (`policy-site check` lists them), "
+                  f"then run `policy-site serve {slug}`", markup=False)
 
 
 @main.command()

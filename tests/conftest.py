@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -22,6 +24,7 @@ CONTENT = ["clauses", "policies_src", "schools", "overrides", "mkdocs.yml"]
 CLI = Path(sys.executable).parent / "policy-site"
 # One PDF layout cache for the whole run: a PDF laid out once is reused by every scratch project.
 SHARED_CACHE = Path(tempfile.mkdtemp(prefix="policy-site-test-cache-"))
+PLACEHOLDER = re.compile(r"<<([^<>\n]+)>>")  # what new-school leaves for the school to fill in
 
 
 @dataclass
@@ -68,10 +71,27 @@ def tree_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def fill_placeholders(root: Path, slug: str, values: dict[str, str] | None = None) -> None:
+    """What a user does after `new-school`: give every <<placeholder>> in school.yml a value.
+
+    `values` gives some by the placeholder's words (quoted, so any text is safe); the rest read 'Example <words>'."""
+    path = root / "schools" / slug / "school.yml"
+    path.write_text(PLACEHOLDER.sub(lambda m: json.dumps(values[m.group(1)]) if m.group(1) in (values or {})
+                                    else f"Example {m.group(1)}", path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def scaffold(root: Path, slug: str, *options: str) -> Result:
+    """`new-school SLUG OPTIONS`, its placeholders then filled in."""
+    result = run_cli("new-school", slug, *options, cwd=root)
+    if result.code == 0:
+        fill_placeholders(root, slug)
+    return result
+
+
 def approved_primary(folder: Path, slug: str) -> Path:
     """A scratch project with one new primary school (both pupils' agreements), approved on 2025-09-01."""
     root = copy_project(folder / "project")
-    assert run_cli("new-school", slug, "--name", "Maple Primary School", cwd=root).code == 0
+    assert scaffold(root, slug, "--name", "Maple Primary School").code == 0
     assert run_cli("approve", slug, "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=root).code == 0
     return root
 

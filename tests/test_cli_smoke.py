@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DATE, copy_project, run_cli
+from conftest import BUILD_DATE, copy_project, fill_placeholders, run_cli
 
 from site_build.cli import main
 
@@ -46,3 +46,5 @@ def test_command_runs_as_the_readme_shows(scratch: Path, command: str):
     result = run_cli(*args, cwd=scratch)
     assert result.code == 0, result.text
     assert expected in result.text
+    if command == "new-school":
+        fill_placeholders(scratch, "oak-tree-primary")  # as its user does before approving it

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DATE, CLI, assert_clean_failure, run_cli
+from conftest import BUILD_DATE, CLI, assert_clean_failure, fill_placeholders, run_cli, scaffold
 
 SCHOOL = "tudhoe-moor-nursery"
 
@@ -59,8 +59,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     assert run_cli("new-school", "evil-primary", "--name", HOSTILE_NAME, cwd=root).code == 0
-    path = root / "schools" / "evil-primary" / "school.yml"
-    path.write_text(path.read_text().replace("Headteacher's name", "<img src=x onerror=alert(2)>"))
+    fill_placeholders(root, "evil-primary", {"the headteacher's name, or delete this line": "<img src=x onerror=alert(2)>"})
     assert run_cli("approve", "evil-primary", "acceptable-use", "--on", "2025-09-01", "--note", "<b>note</b>", cwd=root).code == 0
     result = run_cli("build", "--draft", "--today", BUILD_DATE, cwd=root)
     assert result.code == 0, result.text
@@ -155,7 +154,7 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(project: Path):
 
 
 def test_csv_written_for_spreadsheets_cannot_carry_formulas(project: Path, tmp_path: Path):
-    assert run_cli("new-school", "formula-school", "--name", "=HYPERLINK(\"http://evil\",\"x\")", cwd=project).code == 0
+    assert scaffold(project, "formula-school", "--name", "=HYPERLINK(\"http://evil\",\"x\")").code == 0
     out = tmp_path / "status.csv"
     assert run_cli("status", "--csv", str(out), cwd=project).code == 0
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))

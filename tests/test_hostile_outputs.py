@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import CLI, EXAMPLE_SCHOOLS, SHARED_CACHE, approved_primary, assert_clean_failure, run_cli
+from conftest import CLI, EXAMPLE_SCHOOLS, SHARED_CACHE, approved_primary, assert_clean_failure, fill_placeholders, run_cli, scaffold
 from pypdf import PdfReader
 
 from site_build.load.yaml_lines import parse_yaml
@@ -108,6 +108,7 @@ def test_new_school_name_round_trips_exactly(project: Path, name: str):
     path = project / "schools" / "oak-primary" / "school.yml"
     data, _ = parse_yaml(path.read_text(encoding="utf-8"), path)
     assert data["name"] == name and data["phase"] == "primary" and "urn" not in data
+    fill_placeholders(project, "oak-primary")
     assert run_cli("check", cwd=project).code == 0
 
 
@@ -155,7 +156,7 @@ def test_every_bad_row_is_reported_at_once(school: Path, tmp_path: Path):
 
 
 def test_a_role_without_an_agreement_is_named_in_plain_english(school: Path, tmp_path: Path):
-    assert run_cli("new-school", "little-acorns", "--phase", "nursery", cwd=school).code == 0
+    assert scaffold(school, "little-acorns", "--phase", "nursery").code == 0
     assert run_cli("approve", "little-acorns", "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=school).code == 0
     rows = [["name", "role"], ["Ann", "pupil"], ["Bob", "pupils"]]
     result = run_cli("agreements", "little-acorns", "--roster", str(write_roster(tmp_path / "r.csv", rows)),

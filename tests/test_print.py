@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, run_cli
+from conftest import assert_clean_failure, run_cli, scaffold
 from pypdf import PdfReader
 
 SLUG = "maple-primary"
@@ -144,7 +144,7 @@ def test_blank_sheets_per_role_and_missing_agreement_is_said(school: Path, tmp_p
     assert make_pack(school, "--role", "parent", "-o", str(out)).code == 0
     [page] = pages_text(out)
     assert "Role: Parent" in page and "Child's name" in page
-    result = run_cli("new-school", "little-acorns", "--phase", "nursery", cwd=school)
+    result = scaffold(school, "little-acorns", "--phase", "nursery")
     assert result.code == 0
     assert run_cli("approve", "little-acorns", "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=school).code == 0
     failure = run_cli("agreements", "little-acorns", "--role", "pupil", "-o", str(tmp_path / "x.pdf"), cwd=school)

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, copy_project, run_cli
+from conftest import assert_clean_failure, copy_project, run_cli, scaffold
 
 from site_build.model.release import release_hash
 from site_build.store.signing import load_private_key, public_key_text, sign_hash
@@ -35,7 +35,7 @@ def chain_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project whose new school has three chained releases: the first two signed, the last one not."""
     base = tmp_path_factory.mktemp("chain")
     root = copy_project(base / "project")
-    assert run_cli("new-school", SLUG, "--name", "New Academy", cwd=root).code == 0
+    assert scaffold(root, SLUG, "--name", "New Academy").code == 0
     keys = base / "keys"
     keys.mkdir()
     public = run_cli("keygen", "--out", str(keys / "clerk.pem"), cwd=root).out.strip()

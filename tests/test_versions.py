@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CLI, assert_clean_failure, run_cli, tree_hash
+from conftest import CLI, assert_clean_failure, run_cli, scaffold, tree_hash
 
 from site_build.compose.policy import compose_all
 from site_build.load.project import load_project
@@ -19,7 +19,7 @@ POLICY = "acceptable-use"
 @pytest.fixture
 def fresh(project: Path) -> Path:
     """The project plus a newly scaffolded school with no releases yet."""
-    result = run_cli("new-school", SLUG, "--name", "New Academy", "--phase", "primary", cwd=project)
+    result = scaffold(project, SLUG, "--name", "New Academy", "--phase", "primary")
     assert result.code == 0, result.text
     return project
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from ..errors import ErrorCollector, InputError, PolicySiteError
+from ..errors import ErrorCollector, InputError, PolicySiteError, Problems
 from ..model.schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, RoleLibrary, School
+from .placeholders import placeholder_problems
 from .schema_errors import validate
 from .theme_files import IMAGE_SUFFIXES, theme_files
 from .yaml_lines import Lines, line_of, parse_yaml, read_text
@@ -232,6 +233,19 @@ def _value_at(data: object, path: tuple) -> object:
     return data
 
 
+def _validated_school(data: dict, lines: Lines, shown: Path) -> School:
+    """school.yml checked; each placeholder left in it is reported with the other problems (once per line)."""
+    pending = placeholder_problems(data, lines, shown)
+    try:
+        school = validate(School, data, lines, shown)
+    except Problems as exc:
+        marked = {problem.line for problem in pending}
+        raise Problems([*pending, *(p for p in exc.problems if p.line not in marked)]) from None
+    if pending:
+        raise Problems(list(pending))
+    return school
+
+
 def load_school(root: Path, slug: str) -> SchoolSource:
     """Read schools/<slug>/school.yml and the school's override clauses."""
     folder = root / "schools" / slug
@@ -244,7 +258,7 @@ def load_school(root: Path, slug: str) -> SchoolSource:
     data, lines = parse_yaml(read_text(path), shown)
     if not isinstance(data, dict):
         raise InputError("school.yml should be a set of 'key: value' lines", shown, 1)
-    school = validate(School, data, lines, shown)
+    school = _validated_school(data, lines, shown)
     override_dir = root / "overrides" / slug
     errors = ErrorCollector()
     overrides = _load_folder(override_dir, "*.md", lambda p: load_clause(p, "override", root), errors) if override_dir.is_dir() else {}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import fill_placeholders
 
 from site_build.commands.check import check
 from site_build.commands.new_school import new_school
@@ -17,12 +18,14 @@ def test_new_school_offers_every_outline_and_builds_at_once(project: Path):
     outline = (project / "policies_src" / "acceptable-use.yml").read_text(encoding="utf-8")
     (project / "policies_src" / "staff-handbook.yml").write_text(outline.replace(
         "title: ICT and internet acceptable use policy", "title: Staff handbook"), encoding="utf-8")
-    path = new_school(project, "oak-tree-primary", "Oak Tree Primary", "primary")
+    [path] = new_school(project, "oak-tree-primary", "Oak Tree Primary", "primary")
     text = (project / path).read_text(encoding="utf-8")
     assert set(yaml.safe_load(text)["policies"]) == {"acceptable-use", "staff-handbook"}
     assert "# Staff handbook" in text and "# include: [" in text  # each policy's optional clauses, as a hint
+    fill_placeholders(project, "oak-tree-primary")
     summary = check(project)
-    assert summary.schools == 5 and summary.policies == 4 + 2
+    examples = len(list((project / "schools").glob("*/school.yml"))) - 1
+    assert summary.schools == examples + 1 and summary.policies == examples + 2
 
 
 def test_new_school_without_any_outline_says_what_to_add(project: Path):

@@ -7,9 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_SCHOOLS, fill_placeholders
 
+from site_build.commands.check import check
+from site_build.commands.new_school import new_school
 from site_build.diff.compare import compare_documents
-from site_build.errors import ErrorCollector, TamperedRelease
+from site_build.errors import ErrorCollector, PolicySiteError, TamperedRelease
+from site_build.load.project import load_school
 from site_build.load.roster import parse_roster
 from site_build.model.document import Clause, Document
 from site_build.model.release import make_release, release_hash
@@ -74,3 +78,39 @@ def test_a_month_only_release_cannot_be_turned_into_another_date(tmp_path: Path)
         path.write_text(json.dumps(forged))
         with pytest.raises(TamperedRelease, match="cannot be read"):
             read_release(path, tmp_path)
+
+
+def test_every_placeholder_is_reported_at_its_line_with_the_other_problems(project: Path):
+    [path] = new_school(project, "oak-primary", "Oak Primary", None)
+    lines = (project / path).read_text(encoding="utf-8").replace("members: governors", "members: govenors").splitlines()
+    (project / path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(PolicySiteError) as caught:
+        check(project)
+    found = {p.line: p.message for p in caught.value.problems if str(p.file) == str(path)}
+    marked = [number for number, line in enumerate(lines, start=1) if "<<" in line and not line.startswith("#")]
+    typo = next(number for number, line in enumerate(lines, start=1) if "govenors" in line)
+    assert len(marked) == 9 and sorted(found) == sorted([*marked, typo])
+    assert all("is still a placeholder: <<" in found[number] for number in marked)
+    assert "'roles.headteacher.name' is still a placeholder: <<the headteacher's name, or delete this line>>" in found.values()
+
+
+@pytest.mark.parametrize("like", EXAMPLE_SCHOOLS)
+def test_a_school_like_another_gets_its_choices_and_none_of_its_facts(project: Path, like: str):
+    created = new_school(project, "oak-primary", "Oak Primary", None, like)
+    text = "\n".join(line for line in (project / created[0]).read_text(encoding="utf-8").splitlines() if line[:1] != "#")
+    source = load_school(project, like).facts
+    facts = [source.name, source.short_name, source.telephone, source.email, source.website, *source.address,
+             *(role.name for role in source.roles.values()), *(role.email for role in source.roles.values())]
+    assert not [fact for fact in facts if fact and fact in text]
+    assert [p.name for p in created[1:]] == sorted(p.name for p in (project / "overrides" / like).glob("*.md"))
+    fill_placeholders(project, "oak-primary")
+    school = load_school(project, "oak-primary").facts
+    assert (school.name, school.phase, school.governance.members) == ("Oak Primary", source.phase, source.governance.members)
+    assert school.responsibilities == source.responsibilities
+    assert {k: (r.title, r.team, r.provider) for k, r in school.roles.items()} == \
+        {k: (r.title, r.team, r.provider) for k, r in source.roles.items()}
+    for policy, settings in source.policies.items():
+        ours = school.policies[policy]
+        assert (ours.include, ours.drop, ours.add, ours.review_cycle) == (settings.include, settings.drop, settings.add,
+                                                                          settings.review_cycle)
+    check(project)  # it composes, with the other school's own clauses copied
