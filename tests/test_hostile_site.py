@@ -165,7 +165,8 @@ def test_a_script_inside_the_article_gets_no_hash_so_the_browser_refuses_it():
 def test_hostile_school_values_publish_no_script(project: Path):
     def hostile(data):
         data["name"] = 'Tudhoe Moor {: onclick="alert(1)" #x }'
-        data.setdefault("people", {})["headteacher"] = {
+        data.setdefault("roles", {})["headteacher"] = {
+            "title": f'Head <img src=x onerror="{MARK}">',
             "name": f'Mark [F](https://ok){{: href="javascript:alert(\'{MARK}\')" onmouseover="{MARK}" }}'}
 
     edit_school(project, SCHOOL, hostile)

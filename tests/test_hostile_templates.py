@@ -43,7 +43,9 @@ ESCAPES = [
     '{% set _ = school.parse_raw("' + PICKLE + '", proto="pickle", allow_pickle=True) %}',
     "{{ school.parse_file('/etc/passwd') }}",
     "{{ school.model_dump() }}",
-    "{{ school.people.__class__ }}",
+    "{{ school.roles.__class__ }}",
+    "{{ who.__globals__ }}",
+    "{{ does.__closure__ }}",
     "{{ policy.items() }}",
     "{{ vars.__class__.__mro__ }}",
     "{{ ref.__globals__ }}",
@@ -148,7 +150,8 @@ def scan_for_script(site: Path) -> list[str]:
 def test_values_from_school_yml_are_published_as_text_never_as_markup(project: Path):
     def change(data: dict) -> None:
         data.update(XSS_VALUES)
-        data["people"] = {"headteacher": {"name": 'Mark [F](https://ok){: href="javascript:alert(1)" }'}}
+        data.setdefault("roles", {})["headteacher"] = {"title": "Head <b onclick=x>",
+                                                       "name": 'Mark [F](https://ok){: href="javascript:alert(1)" }'}
         data["policies"]["acceptable-use"]["variables"]["phone_areas"] = '<a href="javascript:alert(3)">x</a> {: onclick=x }'
         data["systems"]["messaging"] = ['[m](javascript:alert(4))', "**bold** _em_ `code` | pipe # hash"]
 
@@ -163,6 +166,7 @@ def test_values_from_school_yml_are_published_as_text_never_as_markup(project: P
     policy = html.unescape((site / SCHOOL / "acceptable-use" / "draft.html").read_text())
     assert "**bold** _em_ `code` | pipe # hash" in policy
     assert '<a href="javascript:alert(3)">x</a> {: onclick=x }' in policy
+    assert 'the Head <b onclick=x> (Mark [F](https://ok){: href="javascript:alert(1)" })' in policy  # a role, as text
 
 
 @pytest.mark.parametrize("where, text, fragment", [

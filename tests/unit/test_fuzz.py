@@ -28,7 +28,7 @@ yaml_text = st.text(alphabet=string.printable + "äé€\u202e", max_size=300)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.floats(allow_nan=False))
 trees = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
                                                      st.dictionaries(st.sampled_from(
-                                                         ["name", "phase", "governance", "body", "people", "policies",
+                                                         ["name", "phase", "governance", "body", "roles", "responsibilities", "policies",
                                                           "aup", "drop", "add", "items", "clause", "after", "x"]), kids,
                                                          max_size=4)), max_leaves=12)
 
@@ -62,7 +62,7 @@ jinja_pieces = st.lists(st.sampled_from([
     "{{ school.name }}", "{{ vars.x }}", "{% if school.phase == 'nursery' %}", "{% endif %}", "{{ ref('rules') }}",
     "{{ ref('nope') }}", "{% for i in range(3) %}", "{% endfor %}", "{{", "}}", "{%", "**bold**", "[a](https://x.org)",
     "<b>", "# heading", "\n\n- item", "{{ items|length }}", "{{ item_list() }}", "{{ has('ai') }}", "{{ 1/0 }}",
-    "{{ school.people.dsl.name }}", "{{ ''.__class__ }}", "text", "é", "\t", "{#", "#}", "{{ policy.title|upper }}",
+    "{{ who('manages-access') }}", "{{ Who('nope') }}", "{{ does('leads-the-school', 'is', 'are') }}", "{{ ''.__class__ }}", "text", "é", "\t", "{#", "#}", "{{ policy.title|upper }}",
 ]), max_size=8).map("".join)
 
 
