@@ -85,10 +85,14 @@ def plan_sheets(document: Document, school: School, people: list[RosterEntry] | 
             chosen = [a for a in agreements if a.age_group == age]
             if not chosen:
                 groups = ", ".join(AGE_GROUPS[a.age_group] for a in agreements if a.age_group)
-                problem = f"{school.name} has no pupils' agreement for {AGE_GROUPS[age]}" if age else "cannot tell which pupils' agreement to use"
+                if age:
+                    problem = f"{school.name} has no pupils' agreement for {AGE_GROUPS[age]}"
+                    fix = "correct the row, or add that agreement to the policy"
+                else:
+                    problem = "cannot tell which pupils' agreement to use"
+                    fix = "give a 'year' or 'class' column such as 'Year 2', 'Y9' or 'sixth form', or an 'agreement' column such as 'easy read'"
                 collector.add(InputError(f"row {person.row} ({person.name}): {problem}", roster, person.row,
-                                          hint=f"its pupils' agreements are for: {groups}. Give a 'year' or 'class' column such as "
-                                          "'Year 2', 'Y9' or 'sixth form', or an 'agreement' column such as 'easy read'"))
+                                          hint=f"its pupils' agreements are for: {groups}; {fix}"))
                 continue
             agreements = chosen
         sheets.append(_sheet(document, agreements[0], person.role, person))
