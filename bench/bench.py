@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench.py [--quick] [--json FILE] [--keep]
 
 It copies clauses/, policies_src/ and mkdocs.yml into a temporary project, writes N synthetic
-schools (varied names, phases, governance, people, systems, included / dropped clauses, item
+schools (varied names, phases, governance, roles and responsibilities, systems, included / dropped clauses, item
 changes, override clauses, the school's own clauses, a few logos, and 1-3 approved releases for
 about a third of them), checks them with `policy-site check`, then measures:
 
@@ -166,8 +166,10 @@ PHASE_WORDS = {"nursery": ["Nursery School"], "infant": ["Infant School", "Infan
                "secondary": ["High School", "Academy", "School and Sixth Form"], "all-through": ["All-Through School"],
                "special": ["Special School", "School (SEND)"]}
 PHASES = ["primary"] * 8 + ["infant"] * 2 + ["junior"] * 2 + ["secondary"] * 3 + ["nursery", "nursery", "all-through", "special", "special"]
-PEOPLE = ["headteacher", "deputy_headteacher", "chair", "dsl", "deputy_dsl", "dpo", "it_support", "computing_lead",
-          "online_safety_lead", "business_manager", "safeguarding_governor", "digital_lead"]
+# roles a school may add to the model's (policies_src/roles.yml): id, title, short, a team?
+OWN_ROLES = [("ict-technician", "ICT Technician", None, False), ("sbm", "School Business Manager", "SBM", False),
+             ("trust-it", "Trust IT team", None, True), ("deputy-dsl", "Deputy Designated Safeguarding Lead", "DDSL", False),
+             ("safeguarding-governor", "Safeguarding Governor", None, False), ("office", "School Office", None, True)]
 FIRST = ["Amira", "Ben", "Chloe", "Dev", "Eilidh", "Femi", "Grace", "Hamza", "Isla", "Jonah", "Kasia", "Liam", "Maya", "Niall",
          "Olu", "Priya", "Rhys", "Sana", "Tom", "Una", "Wen", "Zofia"]
 LAST = ["Ahmed", "Brown", "Campbell", "Davies", "Evans", "Fletcher", "Gill", "Hughes", "Iqbal", "Jones", "Khan", "Lewis",
@@ -186,7 +188,7 @@ class Library:
     """What the generator needs to know about the shared clauses and the outline."""
 
     def __init__(self, project: Path):
-        from site_build.load.project import load_clause, load_outline
+        from site_build.load.project import load_clause, load_outline, load_roles
 
         self.root = project
         self.clauses = {p.stem: load_clause(p, "library", project) for p in sorted((project / "clauses").glob("*.md"))}
@@ -205,6 +207,9 @@ class Library:
         self.droppable = [c for c in self.outline_ids if c not in PROTECTED and c not in self.optional]
         self.defaults = {name: value for c in self.clauses.values() for name, value in c.meta.defaults.items()}
         self.with_items = [cid for cid, c in self.clauses.items() if c.meta.items and cid in self.outline_ids]
+        model = load_roles(project).library
+        self.roles = {role_id: (role.title, role.short, role.team) for role_id, role in model.roles.items()}
+        self.duties = list(model.responsibilities)
         self.overridable = [c for c in self.outline_ids if c not in PROTECTED]
 
     def text(self, clause_id: str) -> str:
@@ -212,14 +217,32 @@ class Library:
         return (self.root / "clauses" / f"{clause_id}.md").read_text(encoding="utf-8")
 
 
-def person(rng: random.Random, title: str | None = None) -> dict:
+def role(rng: random.Random, title: str, short: str | None = None, team: bool = False) -> dict:
+    """One role as a school.yml names it: its title, and perhaps a short form, a person's name and an email."""
     first, last = rng.choice(FIRST), rng.choice(LAST)
-    data = {"name": f"{rng.choice(['Mrs', 'Mr', 'Ms', 'Dr', 'Mx'])} {first[0]} {last}"}
-    if title:
-        data["title"] = title
+    data: dict = {"title": title}
+    if short and rng.random() < 0.7:
+        data["short"] = short
+    if team:
+        data["team"] = True
+    elif rng.random() < 0.6:
+        data["name"] = f"{rng.choice(['Mrs', 'Mr', 'Ms', 'Dr', 'Mx'])} {first[0]} {last}"
     if rng.random() < 0.4:
         data["email"] = f"{first.lower()}.{slugify(last)}@example.sch.uk"
     return data
+
+
+def school_roles(rng: random.Random, lib: Library) -> tuple[dict, dict]:
+    """A school's `roles:` (its titles and names for some of the model's, and a few of its own) and `responsibilities:`."""
+    roles = {}
+    for role_id in rng.sample(sorted(lib.roles), rng.randint(0, len(lib.roles))):
+        title, short, team = lib.roles[role_id]
+        roles[role_id] = role(rng, title[:1].upper() + title[1:] if rng.random() < 0.5 else title, short, team)
+    for role_id, title, short, team in rng.sample(OWN_ROLES, rng.randint(0, 3)):
+        roles[role_id] = role(rng, title, short, team)
+    available = sorted(set(lib.roles) | set(roles))
+    duties = {duty: rng.sample(available, rng.randint(1, 3)) for duty in rng.sample(lib.duties, rng.randint(0, 8))}
+    return roles, duties
 
 
 def school_settings(rng: random.Random, index: int, slug: str, name: str, phase: str, lib: Library,
@@ -249,9 +272,11 @@ def school_settings(rng: random.Random, index: int, slug: str, name: str, phase:
     if rng.random() < 0.5:
         governance["chair_title"] = "Chair of Trustees" if members == "trustees" else "Chair of Governors"
     data["governance"] = governance
-    roles = rng.sample(PEOPLE, rng.randint(0, len(PEOPLE)))
+    roles, duties = school_roles(rng, lib)
     if roles:
-        data["people"] = {role: person(rng, role.replace("_", " ").capitalize() if rng.random() < 0.5 else None) for role in roles}
+        data["roles"] = roles
+    if duties:
+        data["responsibilities"] = duties
     systems: dict = {}
     for key, pool in (("filtering", FILTERS), ("monitoring", MONITORS), ("firewall", FILTERS), ("cloud_storage", CLOUDS),
                       ("learning_platform", PLATFORMS), ("parent_platform", PLATFORMS)):
