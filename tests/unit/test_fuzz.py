@@ -62,7 +62,8 @@ jinja_pieces = st.lists(st.sampled_from([
     "{{ school.name }}", "{{ vars.x }}", "{% if school.phase == 'nursery' %}", "{% endif %}", "{{ ref('rules') }}",
     "{{ ref('nope') }}", "{% for i in range(3) %}", "{% endfor %}", "{{", "}}", "{%", "**bold**", "[a](https://x.org)",
     "<b>", "# heading", "\n\n- item", "{{ items|length }}", "{{ item_list() }}", "{{ has('ai') }}", "{{ 1/0 }}",
-    "{{ who('manages-access') }}", "{{ Who('nope') }}", "{{ does('leads-the-school', 'is', 'are') }}", "{{ ''.__class__ }}", "text", "é", "\t", "{#", "#}", "{{ policy.title|upper }}",
+    "{{ who('manages-access') }}", "{{ Who('nope') }}", "{{ does('leads-the-school', 'is', 'are') }}",
+    "{{ ''.__class__ }}", "text", "é", "\t", "{#", "#}", "{{ policy.title|upper }}",
 ]), max_size=8).map("".join)
 
 
