@@ -752,7 +752,7 @@ def pack_figures(project: Path, workdir: Path, people: int) -> dict:
     if best is None:
         return {}
     slug, kinds, _ = best
-    school = load_project(project, [slug]).schools[slug].school
+    school = load_project(project, [slug]).schools[slug].facts
     board = "trustee" if school.governance.members == "trustees" else "governor"
     roles = []
     if any(r in ("staff",) for r, _ in kinds):
