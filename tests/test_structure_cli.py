@@ -64,7 +64,7 @@ def test_the_schools_own_sections_stand_alone_after_it_drops_every_shared_sectio
 
 
 def test_a_section_of_the_body_becomes_an_agreement_with_its_own_signing_sheet(project: Path):
-    change_policy(project, agreements=[{"clause": "personal-use", "roles": ["staff"]}])
+    change_policy(project, agreements=[{"clause": "personal-use", "signed_by": ["staff"]}])
     published_headings(project)
     page = (project / "site" / SCHOOL / "agreements.html").read_text(encoding="utf-8")
     assert "personal-use" in page

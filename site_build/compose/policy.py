@@ -160,7 +160,7 @@ def _placements(settings: PolicySettings, school: SchoolSource, where: _Locator,
 def _agreements(outline: OutlineSource, settings: PolicySettings, numbers: Mapping[str, str], school: SchoolSource,
                 where: _Locator) -> tuple[Agreement, ...]:
     """The outline's agreements the policy keeps, then the school's own (any clause of the policy, signed)."""
-    chosen = [Agreement(a.clause, tuple(a.roles), a.age_group) for a in outline.outline.agreements if a.clause in numbers]
+    chosen = [Agreement(a.clause, tuple(a.signed_by), a.age_group) for a in outline.outline.agreements if a.clause in numbers]
     for index, spec in enumerate(settings.agreements):
         if spec.clause not in numbers:
             raise InputError(f"'{spec.clause}' cannot be an agreement: it is not in this school's policy", school.path,
@@ -168,7 +168,7 @@ def _agreements(outline: OutlineSource, settings: PolicySettings, numbers: Mappi
         if any(a.clause_id == spec.clause for a in chosen):
             raise InputError(f"'{spec.clause}' is an agreement already", school.path, where("agreements", index),
                              hint="list each agreement once")
-        chosen.append(Agreement(spec.clause, tuple(spec.roles), spec.age_group))
+        chosen.append(Agreement(spec.clause, tuple(spec.signed_by), spec.age_group))
     return tuple(chosen)
 
 

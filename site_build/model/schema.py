@@ -130,7 +130,7 @@ Scalar = str | int | float | bool | list[str]
 
 class AgreementSpec(Strict):
     clause: Slug
-    roles: list[Role] = Field(min_length=1)
+    signed_by: list[Role] = Field(min_length=1)  # who signs it: staff, governor, parent, pupil...
     age_group: AgeGroup | None = None
 
 

@@ -100,9 +100,9 @@ def test_a_clause_cannot_move_into_its_own_sub_sections(mini: Path):
 
 
 def test_any_clause_of_the_body_can_be_an_agreement_to_sign(mini: Path):
-    set_policy(mini, agreements=[{"clause": "rules", "roles": ["staff"]}])
+    set_policy(mini, agreements=[{"clause": "rules", "signed_by": ["staff"]}])
     document = compose_all(load_project(mini))[OAK, "aup"]
     assert [(a.clause_id, a.roles) for a in document.agreements] == [("cheat-sheet", ("staff", "governor")),
                                                                       ("rules", ("staff",))]
-    set_policy(mini, agreements=[{"clause": "rulez", "roles": ["staff"]}])
+    set_policy(mini, agreements=[{"clause": "rulez", "signed_by": ["staff"]}])
     assert "'rulez' cannot be an agreement" in problems(mini)[0] and "did you mean 'rules'?" in problems(mini)[0]
