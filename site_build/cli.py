@@ -214,18 +214,24 @@ def serve(ctx: click.Context, school: str, port: int, draft: bool) -> None:
 @click.option("--reaffirm", is_flag=True, help="Record a review that changed nothing.")
 @click.option("--sign", "sign", type=click.Path(dir_okay=False, path_type=Path), metavar="KEYFILE",
               help="Sign the release with this private key (from `policy-site keygen`; listed in school.yml `signers:`).")
+@click.option("--reissue", metavar="WHY", help="Replace the committed release of this date, deleted here on purpose; "
+              "the new one records which it replaces, and why (verify shows it).")
 @click.pass_context
 @reports_errors
 def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str | None, note: str, kind: str,
-            reaffirm: bool, sign: Path | None) -> None:
+            reaffirm: bool, sign: Path | None, reissue: str | None) -> None:
     """Freeze SCHOOL's draft of POLICY as an approved release."""
     from .commands.approve import approve as approve_policy
     from .model.release import format_date
 
     on, precision = parse_approval_date(on_text)
-    release, path = approve_policy(project_root(ctx), school, policy, on, by, note, kind, reaffirm, sign, precision)
+    release, path = approve_policy(project_root(ctx), school, policy, on, by, note, kind, reaffirm, sign, precision,
+                                   reissue)
     console.print(f"approved {release.document.title} for {release.document.school_name}: version {release.label}",
                   markup=False)
+    if release.reissue:
+        console.print(f"re-issued: replaces the committed release with SHA-256 {release.reissue.of_sha256[:12]}...",
+                      markup=False)
     if release.signature:
         console.print(f"signed by {release.signature.signed_by}", markup=False)
     console.print(f"next review: {format_date(release.next_review)}\nwrote {path}", markup=False)

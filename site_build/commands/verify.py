@@ -11,7 +11,7 @@ from ..load.schema_errors import validate
 from ..load.yaml_lines import parse_yaml, read_text
 from ..model.release import Release
 from ..model.schema import School, Signer
-from ..store.git_history import git_problems
+from ..store.git_history import git_report, reissue_words
 from ..store.releases import RESTORE, chain_problems, load_json, read_release, release_dir
 from ..store.signing import signature_valid
 
@@ -55,8 +55,11 @@ def verify_all(root: Path, today: dt.date, site: Path | None = None, require_sig
                                       hint="delete it; the approval did not happen"))
     if site is not None:
         _compare_with_site(root, site, chains, report.errors)
-    for problem in git_problems(root):
+    history = git_report(root)
+    for problem in history.problems:
         report.errors.add(problem)
+    report.lines.extend(history.warnings)
+    report.warnings += len(history.warnings)
     report.errors.errors.sort(key=lambda error: str(error.file or ""))  # each file's problems together
     return report
 
@@ -83,6 +86,8 @@ def _check_release(release: Release, today: dt.date, signers: list[Signer] | Non
         report.errors.add(TamperedRelease(f"this release is dated {release.version}, after today ({today.isoformat()}): "
                                       "an approval cannot be in the future, so it is forged (or the date is wrong)",
                                       where, hint=RESTORE))
+    if release.reissue:
+        warnings.append(reissue_words(release.reissue.to_data()))
     if release.format == 1:
         warnings.append("not chained (format 1), so a deleted or swapped neighbour is not detected")
     signature, signed_by = release.signature, None
@@ -141,6 +146,9 @@ def _compare_with_site(root: Path, site: Path, chains: dict[tuple[str, str], lis
                                            "missing or unreadable here: a deleted release silently rolls the site back",
                                            shown, hint=RESTORE))
                 elif on_disk[version].sha256 != sha:
+                    reissue = on_disk[version].reissue
                     errors.add(TamperedRelease("this release differs from the one the published site lists "
                                            f"(SHA-256 {str(sha)[:12]}... there, {on_disk[version].sha256[:12]}... here)",
-                                           shown, hint=RESTORE))
+                                           shown, hint=f"it was re-issued on {reissue.on.isoformat()}, replacing that "
+                                                       "one: publish the site again (`policy-site build`)"
+                                           if reissue and reissue.of_sha256 == sha else RESTORE))

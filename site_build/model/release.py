@@ -28,6 +28,18 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Reissue:
+    """Why a release replaces a committed one of the same date (`approve --reissue`); part of the hashed body."""
+
+    of_sha256: str  # the SHA-256 of the committed release it replaces
+    on: dt.date  # the day it was re-issued
+    why: str
+
+    def to_data(self) -> dict:
+        return {"of_sha256": self.of_sha256, "on": self.on.isoformat(), "why": self.why}
+
+
+@dataclass(frozen=True)
 class Release:
     """An approved, frozen version of one school's policy."""
 
@@ -45,6 +57,7 @@ class Release:
     format: int = RELEASE_FORMAT
     path: Path | None = None
     date_precision: str = "day"  # "month": approved in that month, day unknown (approved_on is the 1st)
+    reissue: Reissue | None = None  # set when it replaces a committed release of the same date
 
     @property
     def label(self) -> str:
@@ -75,7 +88,7 @@ class Release:
 
     def to_data(self) -> dict:
         """The hashed body of a new (current-format) release."""
-        return {
+        data: dict = {
             "format": RELEASE_FORMAT,
             "previous_sha256": self.previous_sha256,
             "version": self.version,
@@ -86,7 +99,12 @@ class Release:
             "next_review": self.next_review.isoformat(),
             "reaffirmed": self.reaffirmed,
             "document": self.document.to_data(),
-        } | ({"date_precision": "month"} if self.date_precision == "month" else {})  # day releases read as before
+        }
+        if self.date_precision == "month":  # optional keys are left out when unused, so older releases hash as before
+            data["date_precision"] = "month"
+        if self.reissue:
+            data["reissue"] = self.reissue.to_data()
+        return data
 
 
 def release_hash(data: dict) -> str:
@@ -96,15 +114,18 @@ def release_hash(data: dict) -> str:
 
 
 def make_release(document: Document, approved_on: dt.date, approved_by: str, note: str, kind: str,
-                 reaffirmed: bool = False, previous: Release | None = None, date_precision: str = "day") -> Release:
+                 reaffirmed: bool = False, previous: Release | None = None, date_precision: str = "day",
+                 reissue: Reissue | None = None) -> Release:
     """A new release, chained to `previous` (the policy's last release, if any).
 
-    With `date_precision="month"` it is dated the 1st of `approved_on`'s month, and its review counts from that day."""
+    With `date_precision="month"` it is dated the 1st of `approved_on`'s month, and its review counts from that day;
+    with `reissue` it records which committed release it replaces, and why."""
     if date_precision == "month":
         approved_on = approved_on.replace(day=1)
     next_review = add_months(approved_on, cycle_in_months(document.review_cycle))
     release = Release(version_for(approved_on, date_precision), kind, approved_on, approved_by, note, next_review,
-                      reaffirmed, document, "", previous.sha256 if previous else None, date_precision=date_precision)
+                      reaffirmed, document, "", previous.sha256 if previous else None, date_precision=date_precision,
+                      reissue=reissue)
     return replace(release, sha256=release_hash(release.to_data()))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import BusyError, ErrorCollector, InputError, PolicySiteError, Problem, TamperedRelease
 from ..model.document import Document
-from ..model.release import RELEASE_FORMAT, PolicyState, Release, Signature, release_hash, version_for
+from ..model.release import RELEASE_FORMAT, PolicyState, Reissue, Release, Signature, release_hash, version_for
 from ..model.vocabulary import RELEASE_KINDS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest real release is well under 1 MB
@@ -28,7 +28,8 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 RESTORE = "restore it from version control; releases are written only by `policy-site approve`"
 FORMAT_1_KEYS = {"format", "version", "kind", "approved_on", "approved_by", "note", "next_review", "reaffirmed",
                  "document", "sha256"}
-FORMAT_2_KEYS = FORMAT_1_KEYS | {"previous_sha256", "signature", "date_precision"}  # date_precision: only "month"
+FORMAT_2_KEYS = FORMAT_1_KEYS | {"previous_sha256", "signature", "date_precision",  # date_precision: only "month"
+                                  "reissue"}  # reissue: only in a release that replaces a committed one
 
 
 def release_dir(root: Path, slug: str, policy_id: str) -> Path:
@@ -106,9 +107,12 @@ def _release_from(data: Any, shown: Path) -> Release:
         next_review=dt.date.fromisoformat(_text(data, "next_review")), reaffirmed=data["reaffirmed"],
         document=Document.from_data(document), sha256=data["sha256"], previous_sha256=previous,
         signature=_signature(data.get("signature")), format=form, path=shown, date_precision=precision,
+        reissue=_reissue(data.get("reissue")),
     )
     if version_for(release.approved_on, precision) != release.version or precision == "month" and release.approved_on.day != 1:
         raise ValueError(f"version {release.version} is not its approval date {release.approved_on}")
+    if release.reissue and release.reissue.on < release.approved_on:
+        raise ValueError(f"it says it was re-issued on {release.reissue.on}, before it was approved")
     return release
 
 
@@ -125,6 +129,17 @@ def _signature(data: Any) -> Signature | None:
             or not all(isinstance(v, str) for v in data.values()):
         raise ValueError("'signature' should have exactly public_key, signed_by and value, each text")
     return Signature(**data)
+
+
+def _reissue(data: Any) -> Reissue | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict) or set(data) != {"of_sha256", "on", "why"} \
+            or not all(isinstance(v, str) for v in data.values()):
+        raise ValueError("'reissue' should have exactly of_sha256, on and why, each text")
+    if not SHA256.match(data["of_sha256"]) or not data["why"].strip():
+        raise ValueError("'reissue' should name the SHA-256 of the release it replaces, and say why")
+    return Reissue(data["of_sha256"], dt.date.fromisoformat(data["on"]), data["why"])
 
 
 def load_json(path: Path, shown: Path | str, hint: str) -> Any:
