@@ -22,9 +22,13 @@ class VerifyReport:
 
     count: int = 0
     lines: list[str] = field(default_factory=list)
-    warnings: int = 0
+    warned: set[str] = field(default_factory=set)  # the releases with a warning
     signed: int = 0
     errors: ErrorCollector = field(default_factory=ErrorCollector)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.warned)
 
 
 def verify_all(root: Path, today: dt.date, site: Path | None = None, require_signatures: bool = False) -> VerifyReport:
@@ -58,8 +62,9 @@ def verify_all(root: Path, today: dt.date, site: Path | None = None, require_sig
     history = git_report(root)
     for problem in history.problems:
         report.errors.add(problem)
-    report.lines.extend(history.warnings)
-    report.warnings += len(history.warnings)
+    for relative, warning in history.warnings:
+        report.lines.append(f"warning: {relative}: {warning}")
+        report.warned.add(relative)
     report.errors.errors.sort(key=lambda error: str(error.file or ""))  # each file's problems together
     return report
 
@@ -110,7 +115,7 @@ def _check_release(release: Release, today: dt.date, signers: list[Signer] | Non
             signed_by = signer.name
             report.signed += 1
     if warnings:
-        report.warnings += 1
+        report.warned.add(str(where))
         report.lines.append(f"warning: {where}: {'; '.join(warnings)}")
     elif signed_by:
         report.lines.append(f"{where}: signed by {signed_by}")

@@ -52,10 +52,10 @@ class Verdict:
 
 @dataclass
 class GitReport:
-    """What git history says: problems, and warning lines (re-issues and replaced changes of the past)."""
+    """What git history says: problems, and warnings (re-issues and replaced changes of the past) as (file, text)."""
 
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 def in_git(root: Path) -> bool:
@@ -103,14 +103,13 @@ def _check(root: Path, relative: str, versions: list[Version], report: GitReport
     for index, (version, verdict) in enumerate(zip(versions, _judge(versions), strict=True)):
         before = versions[index - 1] if index else version
         if verdict.status == "reissue" and version.commit and version.raw != current:
-            report.warnings.append(f"warning: {relative}: {reissue_words(version.reissue or {})} "
-                                   f"({version.where}, since replaced)")
+            report.warnings.append((relative, f"{reissue_words(version.reissue or {})} ({version.where}, since replaced)"))
         elif verdict.status == "replaced":
             later = versions[verdict.other]
             how = "re-issued" if later.reissue else "restored"
             when = f"in {later.commit[:10]}" if later.commit else "here"
-            report.warnings.append(f"warning: {relative}: {version.where} changed it without declaring a re-issue; "
-                                   f"it was {how} {when}, which replaces that change")
+            report.warnings.append((relative, f"{version.where} changed it without declaring a re-issue; "
+                                              f"it was {how} {when}, which replaces that change"))
         elif verdict.status == "forged":
             report.problems.append(_forged(relative, version, before))
         elif verdict.status == "changed":
