@@ -73,8 +73,11 @@ def policy_page(site: Path, slug: str) -> str:
 
 
 @pytest.mark.parametrize("slug", EXAMPLE_SCHOOLS)
-def test_school_facts_from_the_seed_are_published(built_site: Path, slug: str):
-    published = policy_page(built_site, slug) + (built_site / slug / "index.html").read_text()
+def test_school_facts_from_the_seed_are_published(draft_site: Path, slug: str):
+    # the approved page (its release, made from the library as it was then, and who wrote it) with the draft, composed
+    # from today's library: contact() gives Chellaston's email there until the release is re-made with approve
+    pages = [draft_site / slug / "acceptable-use" / name for name in ("index.html", "draft.html")]
+    published = "".join(page.read_text() for page in pages) + (draft_site / slug / "index.html").read_text()
     published = published.replace("&#39;", "'").replace("&amp;", "&")
     for fact in FACTS[slug]:
         assert fact in published, f"{fact!r} missing from {slug}"
