@@ -16,7 +16,7 @@ test: lint system-deps tests/node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest
 
 check: lint
-	$(BIN)/python -m pytest -q tests/unit
+	FUZZ_EXAMPLES=40 $(BIN)/python -m pytest -q tests/unit
 
 lint: $(VENV)/.test-extras
 	$(BIN)/ruff check .

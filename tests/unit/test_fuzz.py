@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import string
 from pathlib import Path
@@ -22,7 +23,9 @@ from site_build.model.schema import School
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini"
 CLEAR = (InputError, Problems)
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# `make test` tries 150 cases of each; `make check` (FUZZ_EXAMPLES=40) fewer, to stay quick while editing.
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 yaml_text = st.text(alphabet=string.printable + "äé€\u202e", max_size=300)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.floats(allow_nan=False))
