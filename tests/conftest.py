@@ -118,6 +118,16 @@ def draft_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_of(path: Path, fragment: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if fragment in line)
+
+
 def edit_school(root: Path, slug: str, change) -> None:
     """Apply `change` to a school's YAML as data (comments in the scratch copy are not kept)."""
     from site_build.load.yaml_lines import parse_yaml

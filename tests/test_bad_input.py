@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DATE, assert_clean_failure, run_cli, tree_hash
+from conftest import BUILD_DATE, assert_clean_failure, edit, line_of, run_cli, tree_hash
 
 SCHOOL = "chellaston-infant"
 
@@ -23,16 +23,6 @@ def built(project: Path) -> Path:
 
 def school_yml(project: Path) -> Path:
     return project / "schools" / SCHOOL / "school.yml"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
-
-
-def line_of(path: Path, fragment: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if fragment in line)
 
 
 def fails_without_touching_site(project: Path, *expected: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import edit_school
+from conftest import edit, edit_school, line_of
 
 from site_build.commands.check import check
 from site_build.errors import PolicySiteError
@@ -19,16 +19,6 @@ SCHOOL = "chellaston-infant"
 
 def school_yml(project: Path) -> Path:
     return project / "schools" / SCHOOL / "school.yml"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
-
-
-def line_of(path: Path, fragment: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if fragment in line)
 
 
 def fails_check(project: Path, *expected: str) -> None:
