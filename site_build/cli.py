@@ -77,6 +77,14 @@ def parse_approval_date(value: str) -> tuple[dt.date, str]:
                          hint="write it as 2024-04-24 or 24/04/2024; if only the month is known, as 2018-01") from None
 
 
+AS_AT_HELP = "Compose the drafts as at this date, to preview dated content (default: today)."
+
+
+def as_at(value: str | None) -> dt.date | None:
+    """--as-at DATE, or None (compose as at today)."""
+    return parse_date(value, "--as-at") if value else None
+
+
 def today(value: str | None) -> dt.date:
     """--today DATE, or today."""
     return parse_date(value, "--today") if value else dt.date.today()
@@ -106,6 +114,7 @@ def main(ctx: click.Context, project: Path) -> None:
               help="Where the sites are written (a relative path is inside the project folder).")
 @click.option("--draft", is_flag=True, help="Also publish each policy's draft, bannered 'Draft: not approved'.")
 @click.option("--today", "today_text", metavar="DATE", help="Judge review dates as of this date (default: today).")
+@click.option("--as-at", "as_at_text", metavar="DATE", help=AS_AT_HELP + " Implies --draft.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4), show_default="cores, up to 4",
               help="Schools built at once.")
 @click.option("--force", is_flag=True, help="Rebuild every school, even those whose inputs have not changed.")
@@ -115,8 +124,8 @@ def main(ctx: click.Context, project: Path) -> None:
               "(each school at URL/<school>/); makes the 'page not found' page work there.")
 @click.pass_context
 @reports_errors
-def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, today_text: str | None, jobs: int,
-          force: bool, shard: str | None, index_only: bool, site_url: str | None) -> None:
+def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, today_text: str | None,
+          as_at_text: str | None, jobs: int, force: bool, shard: str | None, index_only: bool, site_url: str | None) -> None:
     """Build the sites of SCHOOLS (default: every school, plus the trust index)."""
     from .commands.build import BuildOptions
     from .commands.build import build as build_sites
@@ -124,7 +133,7 @@ def build(ctx: click.Context, schools: tuple[str, ...], out: Path, draft: bool, 
 
     root = project_root(ctx)
     options = BuildOptions(out=out if out.is_absolute() else root / out,
-                           today=today(today_text), draft=draft,
+                           today=today(today_text), draft=draft or bool(as_at_text), as_at=as_at(as_at_text),
                            cache=Path(os.environ.get("POLICY_SITE_CACHE") or root / ".cache"), jobs=jobs, force=force,
                            shard=parse_shard(shard), index_only=index_only, site_url=site_url)
     total = len(schools) or len(school_slugs(root))
@@ -194,13 +203,14 @@ def new_school(ctx: click.Context, slug: str, name: str | None, phase: str | Non
 @click.argument("school")
 @click.option("--port", default=8000, show_default=True)
 @click.option("--draft/--no-draft", default=True, show_default=True, help="Show the draft beside the approved version.")
+@click.option("--as-at", "as_at_text", metavar="DATE", help=AS_AT_HELP)
 @click.pass_context
 @reports_errors
-def serve(ctx: click.Context, school: str, port: int, draft: bool) -> None:
+def serve(ctx: click.Context, school: str, port: int, draft: bool, as_at_text: str | None) -> None:
     """Live preview of SCHOOL's site: saving a clause or school.yml rebuilds it."""
     from .commands.serve import serve as serve_preview
 
-    serve_preview(project_root(ctx), school, port, draft, log=err.print)
+    serve_preview(project_root(ctx), school, port, draft, log=err.print, as_at=as_at(as_at_text))
 
 
 @main.command()
@@ -329,10 +339,11 @@ def agreements(ctx: click.Context, school: str, policy: str | None, role: str | 
 @click.option("--against", metavar="SCHOOL|model", help="Compare with another school's current version, or the shared model.")
 @click.option("--format", "fmt", type=click.Choice(["term", "json", "html", "pdf", "docx"]), default="term", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (needed for pdf, docx).")
+@click.option("--as-at", "as_at_text", metavar="DATE", help=AS_AT_HELP)
 @click.pass_context
 @reports_errors
 def diff(ctx: click.Context, school: str, policy: str, from_version: str | None, to_version: str, against: str | None,
-         fmt: str, output: Path | None) -> None:
+         fmt: str, output: Path | None, as_at_text: str | None) -> None:
     """A clause-by-clause redline of SCHOOL's POLICY between two versions."""
     from .commands.diff import FILE_FORMATS
     from .commands.diff import diff as redline
@@ -346,7 +357,7 @@ def diff(ctx: click.Context, school: str, policy: str, from_version: str | None,
         raise InputError(f"a {fmt} redline is a file: give -o FILE.{fmt}")
     if fmt == "term" and output:
         raise InputError("the terminal format cannot be written to a file", output, hint="use --format html or json")
-    changes = redline(root, school, policy, from_version, to_version, against)
+    changes = redline(root, school, policy, from_version, to_version, against, as_at(as_at_text))
     if fmt == "term":
         for block in redline_terminal(changes.changes, f"{changes.heading}\n{changes.subtitle}", markers=not console.is_terminal):
             console.print(block)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from pathlib import Path
@@ -11,6 +12,8 @@ from conftest import CLI, assert_clean_failure, run_cli, scaffold, tree_hash
 
 from site_build.compose.policy import compose_all
 from site_build.load.project import load_project
+
+TODAY = dt.date.today()
 
 SLUG = "new-academy"
 POLICY = "acceptable-use"
@@ -40,7 +43,7 @@ def change_clause(root: Path, clause: str, old: str, new: str) -> None:
 
 
 def number_of(root: Path, clause_id: str) -> str:
-    return compose_all(load_project(root, [SLUG]))[SLUG, POLICY].clause(clause_id).number
+    return compose_all(load_project(root, [SLUG]), TODAY)[SLUG, POLICY].clause(clause_id).number
 
 
 def test_approve_freezes_the_draft_with_hash_and_next_review(fresh: Path):

@@ -27,7 +27,7 @@ def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, 
 
     With `date_precision="month"`, `on` stands for its month (an old approval whose day nobody recorded); with
     `reissue` (why), it replaces the committed release of that date, which must have been deleted here."""
-    opened = open_policy(root, slug, policy_id)
+    opened = open_policy(root, slug, policy_id, as_at=on.replace(day=1) if date_precision == "month" else on)  # the law as it stood
     school, draft = opened.school, opened.draft
     if not note.strip():
         raise InputError("--note must say what changed (it goes in the change log)")

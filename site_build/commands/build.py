@@ -39,6 +39,11 @@ class BuildOptions:
     index_only: bool = False
     pdfs: bool = True  # the live preview leaves them out, to rebuild in well under a second
     site_url: str | None = None  # where the sites are published: <site_url>/<slug>/ (makes 404 pages work)
+    as_at: dt.date | None = None  # compose drafts as at this date (a preview of dated content); default: today
+
+    @property
+    def compose_date(self) -> dt.date:
+        return self.as_at or self.today
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, 
         on_school(slug)
     if todo:
         project = load_project(root, todo)
-        states = policy_states(project)
+        states = policy_states(project, options.compose_date)
         for slug, entry in _build_all(project, states, options, on_school):
             stamps.write(slug, asdict(entry), hashes[slug])
     built = [slug for slug in all_slugs if (options.out / slug / "index.html").is_file()]
@@ -144,12 +149,12 @@ def _write_index(root: Path, slugs: list[str], options: BuildOptions) -> Path | 
     missing = [slug for slug in slugs if stamps.entry(slug) is None]
     if missing:
         project = load_project(root, missing)
-        states = policy_states(project)
+        states = policy_states(project, options.compose_date)
         for slug in missing:
             stamps.write(slug, asdict(index_entry(slug, project.schools[slug].facts.name, states[slug], options.today)), "")
     return write_trust_index(options.out, [IndexEntry(**(stamps.entry(slug) or {})) for slug in slugs])
 
 
 def _stamps(root: Path, options: BuildOptions) -> Stamps:
-    settings = f"{options.today}|{options.draft}|{options.pdfs}|{options.site_url}"
+    settings = f"{options.today}|{options.compose_date}|{options.draft}|{options.pdfs}|{options.site_url}"
     return Stamps(root, options.out, options.cache or root / ".cache", settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def check(root: Path) -> CheckSummary:
         errors.add(exc)
     states: dict = {}
     try:
-        states = policy_states(project)  # the schools and clauses that loaded are still composed and checked
+        states = policy_states(project, dt.date.today())  # the schools and clauses that loaded are still composed and checked
     except PolicySiteError as exc:
         errors.add(exc)
     errors.raise_if_any()

@@ -41,9 +41,12 @@ class Redline:
         return redline_html(self.changes, self.heading, self.subtitle).encode("utf-8")
 
 
-def diff(root: Path, slug: str, policy_id: str, from_version: str | None, to_version: str, against: str | None) -> Redline:
-    """The redline of SLUG's POLICY from one version to another (or against another school, or the model)."""
-    opened = open_policy(root, slug, policy_id, also=(against,) if against and against != "model" else ())
+def diff(root: Path, slug: str, policy_id: str, from_version: str | None, to_version: str, against: str | None,
+         as_at: dt.date | None = None) -> Redline:
+    """The redline of SLUG's POLICY from one version to another (or against another school, or the model).
+
+    The draft is composed as at `as_at` (default: today)."""
+    opened = open_policy(root, slug, policy_id, also=(against,) if against and against != "model" else (), as_at=as_at)
     old, new, old_label, new_label = _pick(root, opened, from_version, to_version, against)
     return Redline(compare_documents(old, new), f"{new.title}: {new.school_name}", f"Changes from {old_label} to {new_label}",
                    {"school": slug, "policy": policy_id, "from": old_label, "to": new_label})
@@ -74,7 +77,8 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
         other = opened.project.schools[against]
         other_releases = read_releases(root, against, policy_id)
         other_doc = (other_releases[-1].document if other_releases
-                     else compose_policy(other, opened.outline, opened.project.clauses, opened.project.roles))
+                     else compose_policy(other, opened.outline, opened.project.clauses, opened.project.roles,
+                                    opened.as_at))
         new, new_label = version(None) if releases else (opened.draft, "the draft")
         return other_doc, new, f"{other.facts.name}", f"{school.facts.name} ({new_label})"
     old, old_label = version(from_version)
@@ -89,4 +93,4 @@ def _model_document(opened: SchoolPolicy) -> Document:
     plain = PolicySettings(review_cycle=settings.review_cycle, variables={})
     bare = SchoolSource(school.slug, school.path, school.facts.model_copy(update={"policies": {opened.policy_id: plain}}),
                         school.lines, {}, None)
-    return compose_policy(bare, opened.outline, opened.project.clauses, opened.project.roles)
+    return compose_policy(bare, opened.outline, opened.project.clauses, opened.project.roles, opened.as_at)

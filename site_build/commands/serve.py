@@ -17,7 +17,7 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(root: Path, slug: str, port: int, draft: bool, log: Callable[[str], None]) -> None:
+def serve(root: Path, slug: str, port: int, draft: bool, log: Callable[[str], None], as_at: dt.date | None = None) -> None:
     """Serve on localhost; a save that breaks the build is reported and the last good site stays up.
 
     The preview leaves out the PDFs (laying them out takes seconds); `build` makes them.
@@ -25,7 +25,8 @@ def serve(root: Path, slug: str, port: int, draft: bool, log: Callable[[str], No
     signal.signal(signal.SIGTERM, _stop)  # so a terminated preview still removes its temporary folder
     with tempfile.TemporaryDirectory(prefix="policy-site-preview-") as temp:
         out = Path(temp)
-        options = BuildOptions(out=out, today=dt.date.today(), draft=draft, cache=out / ".cache", pdfs=False)
+        options = BuildOptions(out=out, today=dt.date.today(), draft=draft, cache=out / ".cache", pdfs=False,
+                               as_at=as_at)
         build(root, [slug], options)  # the first build must work: errors go to the user as usual
 
         def rebuild() -> None:

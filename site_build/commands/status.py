@@ -32,7 +32,7 @@ class ReviewRow:
 def review_rows(root: Path, today: dt.date, within_days: int) -> list[ReviewRow]:
     project = load_project(root)
     rows = []
-    for slug, states in policy_states(project).items():
+    for slug, states in policy_states(project, today).items():
         name = project.schools[slug].facts.name
         for state in states:
             release = state.current

@@ -5,6 +5,7 @@ Pure: reads only the loaded sources, writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,21 +18,22 @@ from ..load.project import ClauseSource, OutlineSource, Project, RolesSource, Sc
 from ..load.yaml_lines import line_of
 from ..model.document import Agreement, Clause, Document
 from ..model.schema import ItemAddition, OutlineEntry, PolicySettings
+from .as_at import date_tests, variables_as_at
 from .markdown_rules import check_composed, check_source, image_targets, plain_data
 from .roles import resolve_duties, template_helpers
 from .sandbox import evaluate, render
 from .structure import Node, Placement, Tree, arrange
 
 
-def compose_all(project: Project) -> dict[tuple[str, str], Document]:
-    """Compose every policy of every loaded school, collecting every problem before raising."""
+def compose_all(project: Project, as_at: dt.date) -> dict[tuple[str, str], Document]:
+    """Compose every policy of every loaded school as at a date, collecting every problem before raising."""
     errors = ErrorCollector()
     documents = {}
     for slug, school in project.schools.items():
         for policy_id in school.facts.policies:
             try:
                 documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses,
-                                                             project.roles)
+                                                             project.roles, as_at)
             except PolicySiteError as exc:
                 errors.add(exc)
         try:
@@ -53,8 +55,11 @@ def outline_for(project: Project, school: SchoolSource, policy_id: str) -> Outli
     return project.outlines[policy_id]
 
 
-def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource], roles: RolesSource) -> Document:
-    """Compose one school's policy: select, place, number, then render every clause."""
+def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource], roles: RolesSource,
+                   as_at: dt.date) -> Document:
+    """Compose one school's policy as at a date: select, place, number, then render every clause.
+
+    Only the clauses, items, passages and variable editions in force on `as_at` are used."""
     settings = school.facts.policies.get(outline.id, PolicySettings())
     where = _Locator(school, outline.id)
     review_cycle = settings.review_cycle or outline.outline.review_cycle
@@ -63,6 +68,7 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         "school": plain_data(school.facts.model_dump()),
         "policy": plain_data({"id": outline.id, "title": title, "review_cycle": review_cycle}),
         **template_helpers(resolve_duties(school, roles)),
+        **date_tests(as_at),
     }
     _check_variables(settings, library, school, where)
     sources = {**library, **school.overrides}
@@ -76,7 +82,7 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         if clause_id not in all_ids:
             raise InputError(f"cannot drop '{clause_id}': the policy has no such clause", school.path, where("drop"),
                               hint=_suggest(clause_id, all_ids, "clauses"))
-    pick = _Picker(settings, sources, school, context, outline)
+    pick = _Picker(settings, sources, school, context, outline, as_at)
     tree = Tree(pick.nodes(outline.outline.sections), pick.nodes(outline.outline.appendices))
     dropped = {clause_id: where("drop", index) for index, clause_id in enumerate(settings.drop)}
     arrange(tree, _placements(settings, school, where, library, tree), dropped)
@@ -86,8 +92,8 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         source = node.source
         clause_context = {**context, "ref": _ref_function(numbers, dropped, source, school),
                           "has": lambda clause_id: clause_id in numbers,
-                          "vars": plain_data({**source.meta.defaults, **settings.variables})}
-        items = _items(source, settings, school, where, clause_context)
+                          "vars": plain_data(variables_as_at(source, settings.variables, as_at))}
+        items = _items(source, settings, school, where, clause_context, as_at)
         clause_context["items"] = items
         clause_context["item_list"] = lambda items=items, numbered=source.meta.numbered: Markup(_markdown_list(items, numbered))
         check_source(source.meta.title, source.path, source.line("title"))
@@ -116,8 +122,9 @@ class _Picker:
     """Chooses which outline entries a school's policy contains, and from which source."""
 
     def __init__(self, settings: PolicySettings, sources: Mapping[str, ClauseSource], school: SchoolSource,
-                 context: dict[str, Any], outline: OutlineSource):
+                 context: dict[str, Any], outline: OutlineSource, as_at: dt.date):
         self.settings, self.sources, self.school, self.context, self.outline = settings, sources, school, context, outline
+        self.as_at = as_at
 
     def nodes(self, entries: list[OutlineEntry], path: tuple = ()) -> list[Node]:
         chosen = []
@@ -130,6 +137,8 @@ class _Picker:
             if source is None:
                 raise InputError(f"the outline names a clause '{entry.clause}' that does not exist", self.outline.path,
                                   self._line(entry), hint=_suggest(entry.clause, self.sources, "clauses"))
+            if not source.meta.applies_on(self.as_at):
+                continue
             origin = "override" if source.origin == "override" else "library"
             chosen.append(Node(source, origin, self.nodes(entry.children)))
         return chosen
@@ -190,8 +199,8 @@ def _ref_function(numbers: Mapping[str, str], dropped: Mapping[str, int | None],
 
 
 def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource, where: _Locator,
-           context: dict[str, Any]) -> list[str]:
-    """The clause's list items after the school's additions and drops, rendered."""
+           context: dict[str, Any], as_at: dt.date) -> list[str]:
+    """The clause's list items in force on `as_at`, after the school's additions and drops, rendered."""
     changes = settings.items.get(source.id)
     library_ids = [item.id for item in source.meta.items]
     chosen = {item.id for item in source.meta.items if not item.optional}
@@ -206,20 +215,20 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
             else:
                 own.append(added)
     selected = [(item.id, item.text, source.path, source.line("items", index, "text"))
-                for index, item in enumerate(source.meta.items) if item.id in chosen]
+                for index, item in enumerate(source.meta.items) if item.id in chosen and item.applies_on(as_at)]
     for added in own:
         ids = [entry[0] for entry in selected]
         anchor = added.after or added.before
         if added.id in ids:
             raise InputError(f"the item id '{added.id}' is already used in '{source.id}'", school.path, where("items", source.id),
                               hint="give your item a new id")
-        if anchor and anchor not in ids:
+        if anchor and anchor not in ids and anchor not in library_ids:
             raise InputError(f"cannot place item '{added.id}': '{anchor}' is not in the list", school.path, where("items", source.id),
                               hint=_suggest(anchor, ids, "items"))
-        position = len(selected) if not anchor else ids.index(anchor) + (1 if added.after else 0)
+        position = len(selected) if anchor not in ids else ids.index(anchor) + (1 if added.after else 0)
         selected.insert(position, (added.id, added.text, school.path, where("items", source.id, "add")))
     for dropped in changes.drop if changes else []:
-        if dropped not in [entry[0] for entry in selected]:
+        if dropped not in library_ids + [added.id for added in own]:  # an item not in force that day is dropped anyway
             raise InputError(f"cannot drop item '{dropped}' from '{source.id}': no such item", school.path,
                               where("items", source.id, "drop"), hint=_suggest(dropped, library_ids, "items"))
         selected = [entry for entry in selected if entry[0] != dropped]

@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from ..errors import ErrorCollector, InputError, PolicySiteError, Problems
 from ..model.schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, RoleLibrary, School
+from .dated import date_problems
 from .placeholders import placeholder_problems
 from .schema_errors import validate
 from .theme_files import IMAGE_SUFFIXES, theme_files
@@ -209,6 +210,9 @@ def load_clause(path: Path, origin: str, root: Path) -> ClauseSource:
     if duplicate:
         raise InputError(f"the item id '{duplicate}' is used twice", shown, hint="give each item its own id")
     body_line = match.group(0).count("\n") + 1
+    problems = date_problems(meta, text[match.end():], body_line, lines, shown)
+    if problems:
+        raise Problems(list(problems))
     return ClauseSource(clause_id, shown, meta, text[match.end():], body_line, origin, MappingProxyType(lines))
 
 

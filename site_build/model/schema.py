@@ -6,10 +6,21 @@ Strings stay strings: the YAML loader resolves no implicit booleans, ints or dat
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .vocabulary import AgeGroup, Phase, Role
 
@@ -32,6 +43,39 @@ CYCLE_PATTERN = re.compile(r"^(\d{1,2}) (year|years|month|months)$")
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _iso_date(value: object) -> object:
+    """'2025-09-01' -> a date (YAML dates stay text when loaded, so each is read here, strictly)."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-09-01")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date") from None
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class Dated(Strict):
+    """Content that applies only on some days: `from` its first day, `until` its last (either may be left out)."""
+
+    from_: IsoDate | None = Field(None, alias="from")
+    until: IsoDate | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _in_order(cls, until: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("from_")
+        if start and until and until < start:
+            raise ValueError(f"'until' ({until}) is before 'from' ({start}), so this never applies")
+        return until
+
+    def applies_on(self, day: dt.date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.until is None or day <= self.until)
 
 
 def cycle_in_months(cycle: str) -> int:
@@ -204,10 +248,32 @@ class Outline(Strict):
         return value
 
 
-class LibraryItem(Strict):
+class LibraryItem(Dated):
     id: Slug
     text: Text
     optional: bool = False
+
+
+class Edition(Strict):
+    """One value of a dated variable, in force from a day until the next edition's: `{value: "2025", from: 2025-09-01}`."""
+
+    value: Scalar
+    from_: IsoDate = Field(alias="from")
+
+
+def _editions_in_order(value: object) -> object:
+    if isinstance(value, list) and value and all(isinstance(e, Edition) for e in value):
+        days = [e.from_ for e in value]
+        if days != sorted(set(days)):
+            raise ValueError("list the editions oldest first, each from a later day than the one before")
+    return value
+
+
+class ChangeNote(Strict):
+    """Why the model changed a clause, and from when: shown beside the clause in redlines and `status --pending`."""
+
+    on: IsoDate
+    note: Text
 
 
 class Responsibility(Strict):
@@ -224,10 +290,11 @@ class RoleLibrary(Strict):
     responsibilities: dict[Slug, Responsibility]
 
 
-class ClauseMeta(Strict):
+class ClauseMeta(Dated):
     title: Text
     audience: list[Role] = []
     tags: list[Slug] = []
-    defaults: dict[str, Scalar] = {}
+    defaults: dict[str, Annotated[Scalar | list[Edition], AfterValidator(_editions_in_order)]] = {}
     items: list[LibraryItem] = []
     numbered: bool = False
+    changes: list[ChangeNote] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -11,11 +12,13 @@ from site_build.compose.policy import compose_all
 from site_build.errors import InputError, Problems
 from site_build.load.project import load_project
 
+TODAY = dt.date.today()
+
 MINI = Path(__file__).parents[1] / "fixtures" / "mini"
 
 
 def compose(root: Path = MINI):
-    return compose_all(load_project(root))
+    return compose_all(load_project(root), TODAY)
 
 
 @pytest.fixture

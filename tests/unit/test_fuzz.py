@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import shutil
@@ -20,6 +21,8 @@ from site_build.load.roster import decode_roster, parse_roster
 from site_build.load.schema_errors import validate
 from site_build.load.yaml_lines import parse_yaml
 from site_build.model.schema import School
+
+TODAY = dt.date.today()
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini"
 CLEAR = (InputError, Problems)
@@ -76,7 +79,7 @@ def test_any_clause_template_composes_or_gives_a_located_error(tmp_path_factory,
     root = Path(shutil.copytree(MINI, tmp_path_factory.mktemp("fuzz") / "mini"))
     (root / "clauses" / "pupils.md").write_text(f"---\ntitle: {yaml.safe_dump(title or 'T').strip()}\n---\n{body}\n")
     try:
-        documents = compose_all(load_project(root))
+        documents = compose_all(load_project(root), TODAY)
         assert all(doc.clauses for doc in documents.values())
     except CLEAR as error:
         error_has_location(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import yaml
 from site_build.compose.policy import compose_all
 from site_build.errors import PolicySiteError
 from site_build.load.project import load_project
+
+TODAY = dt.date.today()
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini"
 OAK = "oak-primary"
@@ -33,13 +36,13 @@ def own_clause(root: Path, clause_id: str, title: str) -> None:
 
 
 def outline(root: Path) -> list[tuple[str, str]]:
-    document = compose_all(load_project(root))[OAK, "aup"]
+    document = compose_all(load_project(root), TODAY)[OAK, "aup"]
     return [(clause.number, clause.id) for clause in document.clauses]
 
 
 def problems(root: Path) -> list[str]:
     with pytest.raises(PolicySiteError) as caught:
-        compose_all(load_project(root))
+        compose_all(load_project(root), TODAY)
     return [f"{p.file}:{p.line}: {p.message} | {p.hint}" for p in caught.value.problems]
 
 
@@ -101,7 +104,7 @@ def test_a_clause_cannot_move_into_its_own_sub_sections(mini: Path):
 
 def test_any_clause_of_the_body_can_be_an_agreement_to_sign(mini: Path):
     set_policy(mini, agreements=[{"clause": "rules", "signed_by": ["staff"]}])
-    document = compose_all(load_project(mini))[OAK, "aup"]
+    document = compose_all(load_project(mini), TODAY)[OAK, "aup"]
     assert [(a.clause_id, a.roles) for a in document.agreements] == [("cheat-sheet", ("staff", "governor")),
                                                                       ("rules", ("staff",))]
     set_policy(mini, agreements=[{"clause": "rulez", "signed_by": ["staff"]}])
