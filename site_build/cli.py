@@ -287,11 +287,14 @@ def keygen(ctx: click.Context, out: Path) -> None:
 @click.option("--within", default=60, show_default=True, help="Flag reviews due within this many days.")
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), help="Also write the review dates as an iCalendar file.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the table as a CSV file.")
+@click.option("--pending", is_flag=True, help="List each draft's changes from its approved version, clause by clause, "
+              "with whose change each is (the shared model's or the school's) and why.")
 @click.pass_context
 @reports_errors
-def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, csv_path: Path | None) -> None:
-    """Review dashboard: every school and policy, its version and when it is due."""
-    from .commands.status import review_rows, review_table, write_csv, write_ics
+def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, csv_path: Path | None,
+           pending: bool) -> None:
+    """Review dashboard: every school and policy, its version, when it is due and whether its draft has changed."""
+    from .commands.status import pending_lines, review_rows, review_table, write_csv, write_ics
     from .store.output_paths import check_output_file
 
     root = project_root(ctx)
@@ -299,6 +302,9 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
     csv_path = csv_path and check_output_file(root, csv_path, "--csv")
     rows = review_rows(root, today(today_text), within)
     console.print(review_table(rows))
+    if pending:
+        for line in pending_lines(rows):
+            console.print(line, markup=False, highlight=False)
     if ics:
         write_ics(rows, ics)
         console.print(f"wrote {ics}", markup=False)

@@ -38,7 +38,7 @@ def agreements(root: Path, slug: str, policy_id: str | None, role: str | None, r
     document = releases[-1].document
     planned = plan_sheets(document, school, people, role, errors, roster)
     errors.raise_if_any()
-    pack = Pack.of(document, school, releases)
+    pack = Pack.of(document, releases)
     sheets = fit_to_one_page(planned, pack)
     write_atomically(output, print_pack(pack, sheets, [s.person for s in sheets if s.person] if people is not None else [], jobs))
     return PackReport(len(sheets), note)

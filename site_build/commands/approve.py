@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..model.release import Reissue, Release, Signature, make_release, version_for
+from ..model.release import Letterhead, Reissue, Release, Signature, make_release, version_for
 from ..model.schema import School
 from ..store.git_history import in_git, reissue_target
 from ..store.releases import (
@@ -59,7 +59,8 @@ def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, 
         elif reaffirm:
             raise InputError("there is no earlier release to reaffirm", hint="approve the first version without --reaffirm")
         release = make_release(draft, on, approver, note.strip(), kind, reaffirm, previous=last,
-                               date_precision=date_precision, reissue=replaces)
+                               date_precision=date_precision, reissue=replaces,
+                               letterhead=Letterhead.of(school.facts, policy_id), sources=opened.sources)
         if signer:
             name, key = signer
             release = replace(release, signature=Signature(public_key_text(key.public_key()), name,

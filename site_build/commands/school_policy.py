@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..compose.policy import compose_all, compose_policy, outline_for
+from ..diff.pending import Pending, pending_changes, sources_of
 from ..errors import ErrorCollector, PolicySiteError
 from ..load.project import OutlineSource, Project, SchoolSource, load_project
 from ..model.document import Document
-from ..model.release import PolicyState, Release
+from ..model.release import PolicyState, Release, Sources
 from ..store.releases import read_releases
 
 
@@ -29,6 +30,15 @@ class SchoolPolicy:
     def policy_id(self) -> str:
         return self.outline.id
 
+    @property
+    def sources(self) -> Sources:
+        """The fingerprints of the files the draft is composed from."""
+        return sources_of(self.draft, self.school, self.outline, self.project.clauses, self.project.roles)
+
+    def pending(self) -> list[Pending]:
+        """How the draft differs from the last release, clause by clause, and whether the model or the school did it."""
+        return pending_for(self.project, self.school, self.outline, self.draft, self.releases[-1], self.as_at) if self.releases else []
+
 
 def open_policy(root: Path, slug: str, policy_id: str | None = None, also: tuple[str, ...] = (),
                 as_at: dt.date | None = None) -> SchoolPolicy:
@@ -42,6 +52,17 @@ def open_policy(root: Path, slug: str, policy_id: str | None = None, also: tuple
     outline = outline_for(project, school, policy_id)  # says so if the school has no such policy
     draft = compose_policy(school, outline, project.clauses, project.roles, as_at)
     return SchoolPolicy(project, school, outline, draft, tuple(read_releases(root, slug, policy_id)), as_at)
+
+
+def pending_for(project: Project, school: SchoolSource, outline: OutlineSource, draft: Document, release: Release,
+                as_at: dt.date) -> list[Pending]:
+    """The draft's differences from `release`, each traced to the shared model or the school's own files."""
+    try:
+        at_release: Document | None = compose_policy(school, outline, project.clauses, project.roles, release.approved_on)
+    except PolicySiteError:  # today's files cannot be composed as at that day: no dated explanation, the rest still holds
+        at_release = None
+    now = sources_of(draft, school, outline, project.clauses, project.roles)
+    return pending_changes(release, draft, at_release, now, project.clauses, as_at)
 
 
 def policy_states(project: Project, as_at: dt.date) -> dict[str, list[PolicyState]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class ClauseSource:
     body_line: int
     origin: str  # "library" or "override"
     lines: Mapping[tuple, int] = field(default_factory=dict)  # front matter key path -> line, for errors
+    digest: str = ""  # SHA-256 of the file, recorded in releases to trace later changes
 
     def line(self, *path: object) -> int | None:
         return line_of(self.lines, path) if self.lines else None
@@ -44,6 +46,7 @@ class OutlineSource:
     path: Path
     outline: Outline
     clause_lines: Mapping[str, int]  # where each clause of the outline is placed, for errors
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class SchoolSource:
     overrides: Mapping[str, ClauseSource]
     theme_dir: Path | None
     images: frozenset[str] = frozenset()  # image files in the theme folder, which clause text may show
+    digest: str = ""  # SHA-256 of school.yml
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class RolesSource:
     path: Path
     library: RoleLibrary
     lines: Lines
+    digest: str = ""
 
     def line(self, *path: object) -> int | None:
         return line_of(self.lines, path)
@@ -142,7 +147,8 @@ def load_roles(root: Path) -> RolesSource:
         raise InputError("the model's roles and responsibilities are missing", shown,
                          hint="restore policies_src/roles.yml from version control")
     _check_inside(path, root / "policies_src")
-    data, lines = parse_yaml(read_text(path), shown)
+    text = read_text(path)
+    data, lines = parse_yaml(text, shown)
     library = validate(RoleLibrary, data, lines, shown)
     errors = ErrorCollector()
     for duty, responsibility in library.responsibilities.items():
@@ -152,7 +158,7 @@ def load_roles(root: Path) -> RolesSource:
                                       line_of(lines, ("responsibilities", duty, "roles", index)),
                                       hint=_suggest_name(role, library.roles, "roles")))
     errors.raise_if_any()
-    return RolesSource(shown, library, lines)
+    return RolesSource(shown, library, lines, digest(text))
 
 
 def _suggest_name(name: str, known, what: str) -> str:
@@ -213,12 +219,13 @@ def load_clause(path: Path, origin: str, root: Path) -> ClauseSource:
     problems = date_problems(meta, text[match.end():], body_line, lines, shown)
     if problems:
         raise Problems(list(problems))
-    return ClauseSource(clause_id, shown, meta, text[match.end():], body_line, origin, MappingProxyType(lines))
+    return ClauseSource(clause_id, shown, meta, text[match.end():], body_line, origin, MappingProxyType(lines), digest(text))
 
 
 def load_outline(path: Path, root: Path) -> OutlineSource:
     shown = path.relative_to(root)
-    data, lines = parse_yaml(read_text(path), shown)
+    text = read_text(path)
+    data, lines = parse_yaml(text, shown)
     outline = validate(Outline, data, lines, shown)
     clause_lines: dict[str, int] = {}
     for key, line in sorted(lines.items(), key=lambda item: item[1]):
@@ -228,7 +235,7 @@ def load_outline(path: Path, root: Path) -> OutlineSource:
                 raise InputError(f"the clause '{clause_id}' appears twice in this outline", shown, line,
                                   hint="each clause has one place in a policy; remove one of them")
             clause_lines[clause_id] = line
-    return OutlineSource(_checked_id(path), shown, outline, MappingProxyType(clause_lines))
+    return OutlineSource(_checked_id(path), shown, outline, MappingProxyType(clause_lines), digest(text))
 
 
 def _value_at(data: object, path: tuple) -> object:
@@ -259,7 +266,8 @@ def load_school(root: Path, slug: str) -> SchoolSource:
         raise InputError(f"the folder name '{slug}' is not a valid school slug", shown,
                           hint="rename it using lower-case letters, digits and single hyphens")
     _check_inside(path, folder)
-    data, lines = parse_yaml(read_text(path), shown)
+    text = read_text(path)
+    data, lines = parse_yaml(text, shown)
     if not isinstance(data, dict):
         raise InputError("school.yml should be a set of 'key: value' lines", shown, 1)
     school = _validated_school(data, lines, shown)
@@ -274,4 +282,9 @@ def load_school(root: Path, slug: str) -> SchoolSource:
                           hint=f"put the image in overrides/{slug}/theme/ or remove the 'logo:' line")
     images = frozenset(p.as_posix() for p in published if p.suffix.lower() in IMAGE_SUFFIXES)
     return SchoolSource(slug, shown, school, lines, MappingProxyType(overrides), theme_dir if theme_dir.is_dir() else None,
-                        images)
+                        images, digest(text))
+
+
+def digest(text: str) -> str:
+    """A source file's fingerprint."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

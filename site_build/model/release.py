@@ -5,11 +5,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from .document import Document, canonical_json
-from .schema import cycle_in_months
+from .schema import School, cycle_in_months
 
 RELEASE_FORMAT = 2  # 2: chained (previous_sha256) and optionally signed; 1 is still read, as "not chained"
 UNHASHED = ("sha256", "signature")  # the signature signs the hash, so neither is part of the hashed body
@@ -40,6 +42,58 @@ class Reissue:
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """What a printed policy says about its school besides the text; a release keeps it as it was on approval."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    telephone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    written_by: str | None = None
+
+    @classmethod
+    def of(cls, school: School, policy_id: str) -> Letterhead:
+        """The school's letterhead today, for one of its policies."""
+        settings = school.policies.get(policy_id)
+        return cls(school.name, tuple(school.address), school.telephone, school.email, school.website,
+                   settings.written_by if settings else None)
+
+    def to_data(self) -> dict:
+        return {"name": self.name, "address": list(self.address), "telephone": self.telephone, "email": self.email,
+                "website": self.website, "written_by": self.written_by}
+
+    @classmethod
+    def from_data(cls, data: dict) -> Letterhead:
+        address = data["address"]
+        if not isinstance(address, list) or not all(isinstance(line, str) for line in address):
+            raise ValueError("the letterhead's address should be a list of lines")
+        optional = {key: data[key] for key in ("telephone", "email", "website", "written_by")}
+        if not isinstance(data["name"], str) or not all(v is None or isinstance(v, str) for v in optional.values()):
+            raise ValueError("the letterhead's values should be text")
+        return cls(data["name"], tuple(address), **optional)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """SHA-256 fingerprints of the files a release was composed from, so a later draft's changes can be traced."""
+
+    clauses: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # clause id -> its file
+    school: str = ""  # school.yml
+    model: str = ""  # the policy outline and the model's roles (policies_src/)
+
+    def to_data(self) -> dict:
+        return {"clauses": dict(sorted(self.clauses.items())), "school": self.school, "model": self.model}
+
+    @classmethod
+    def from_data(cls, data: dict) -> Sources:
+        clauses = data["clauses"]
+        if not isinstance(clauses, dict) or not all(isinstance(v, str) for v in [*clauses.values(), data["school"], data["model"]]):
+            raise ValueError("'sources' should hold SHA-256 fingerprints")
+        return cls(MappingProxyType(dict(clauses)), data["school"], data["model"])
+
+
+@dataclass(frozen=True)
 class Release:
     """An approved, frozen version of one school's policy."""
 
@@ -58,6 +112,13 @@ class Release:
     path: Path | None = None
     date_precision: str = "day"  # "month": approved in that month, day unknown (approved_on is the 1st)
     reissue: Reissue | None = None  # set when it replaces a committed release of the same date
+    letterhead: Letterhead | None = None  # the school's name, address and contacts as on approval (older releases: None)
+    sources: Sources | None = None  # fingerprints of what it was composed from (older releases: None)
+
+    @property
+    def printed_letterhead(self) -> Letterhead:
+        """What its PDFs print: the frozen letterhead, or for an older release only the school's name it recorded."""
+        return self.letterhead or Letterhead(self.document.school_name)
 
     @property
     def label(self) -> str:
@@ -104,6 +165,10 @@ class Release:
             data["date_precision"] = "month"
         if self.reissue:
             data["reissue"] = self.reissue.to_data()
+        if self.letterhead:
+            data["letterhead"] = self.letterhead.to_data()
+        if self.sources:
+            data["sources"] = self.sources.to_data()
         return data
 
 
@@ -115,7 +180,8 @@ def release_hash(data: dict) -> str:
 
 def make_release(document: Document, approved_on: dt.date, approved_by: str, note: str, kind: str,
                  reaffirmed: bool = False, previous: Release | None = None, date_precision: str = "day",
-                 reissue: Reissue | None = None) -> Release:
+                 reissue: Reissue | None = None, letterhead: Letterhead | None = None,
+                 sources: Sources | None = None) -> Release:
     """A new release, chained to `previous` (the policy's last release, if any).
 
     With `date_precision="month"` it is dated the 1st of `approved_on`'s month, and its review counts from that day;
@@ -125,7 +191,7 @@ def make_release(document: Document, approved_on: dt.date, approved_by: str, not
     next_review = add_months(approved_on, cycle_in_months(document.review_cycle))
     release = Release(version_for(approved_on, date_precision), kind, approved_on, approved_by, note, next_review,
                       reaffirmed, document, "", previous.sha256 if previous else None, date_precision=date_precision,
-                      reissue=reissue)
+                      reissue=reissue, letterhead=letterhead, sources=sources)
     return replace(release, sha256=release_hash(release.to_data()))
 
 

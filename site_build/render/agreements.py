@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from ..errors import ErrorCollector, InputError
 from ..load.roster import RosterEntry
 from ..model.document import Agreement, Clause, Document
-from ..model.release import Release
+from ..model.release import Letterhead, Release
 from ..model.schema import School
 from ..model.vocabulary import AGE_GROUPS, ROLE_LABELS, ROLE_PLURALS
 from .pdf import NO_CACHE, TEMPLATES, PdfCache, html_to_pdf, markdown_html, page_count
@@ -128,29 +128,29 @@ def _sheet(document: Document, agreement: Agreement, role: str, person: RosterEn
 class Pack:
     """What every page of one pack says: the school, the version it is printed from, the version signed for."""
 
-    school: School
+    letterhead: Letterhead  # the current release's, as on its approval
     footer: str
     signed_for: str
 
     @classmethod
-    def of(cls, document: Document, school: School, releases: list[Release]) -> Pack:
+    def of(cls, document: Document, releases: list[Release]) -> Pack:
         current, signed = releases[-1], signing_release(releases)
         signed_for = f"Signed for version {signed.label} of the {document.title}."
         if signed.version != current.version:
             signed_for += f" The later version {current.label} keeps these signatures valid."
-        return cls(school, f"{document.title}, version {current.label}, approved {current.when_approved}", signed_for)
+        return cls(current.printed_letterhead, f"{document.title}, version {current.label}, approved {current.when_approved}", signed_for)
 
     def html(self, part: Part, numbers: tuple[int, int] | None = None) -> str:
         """Print HTML of one part; `numbers` (first page, pages in the whole pack) when the pack is printed in parts."""
         return TEMPLATES.get_template("agreements.html").render(
-            school=self.school, sheets=part.sheets, footer=self.footer, signed_for=self.signed_for, register=part.register,
+            letterhead=self.letterhead, sheets=part.sheets, footer=self.footer, signed_for=self.signed_for, register=part.register,
             register_start=part.register_start, register_total=part.register_total, role_labels=ROLE_LABELS,
             page_style=self._page_style(part, *numbers) if numbers else None)
 
     def _page_style(self, part: Part, first: int, total: int) -> Markup:
         """Page numbers that run on across the parts, and running heads that do not depend on what a part holds."""
         title = _css_string("Signing register") if part.register else "string(doctitle)"
-        heads = f"@top-left {{ content: {_css_string(self.school.name)}; }} @top-right {{ content: {title}; }}"
+        heads = f"@top-left {{ content: {_css_string(self.letterhead.name)}; }} @top-right {{ content: {title}; }}"
         style = (f"@page {{ {heads} @bottom-left {{ content: {_css_string(self.footer)}; }} "
                  f'@bottom-right {{ content: "Page " counter(page) " of {total}"; white-space: nowrap; }} }} '
                  f"@page :first {{ counter-reset: page {first}; {heads if first > 1 else ''} }}")
@@ -190,7 +190,7 @@ def fit_to_one_page(sheets: list[Sheet], pack: Pack, cache: PdfCache = NO_CACHE)
 def blank_agreement_pdfs(document: Document, school: School, releases: list[Release], cache: PdfCache) -> dict[str, bytes]:
     """A blank PDF per agreement (a sheet for each role that signs it), keyed by the agreement's clause id."""
     pdfs = {}
-    pack = Pack.of(document, school, releases)
+    pack = Pack.of(document, releases)
     for agreement in document.agreements:
         roles = [r for r in _school_roles(document, school) if agreement in _agreements_for(document, r)]
         if roles:

@@ -11,8 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..model.document import Document
-from ..model.release import Release, format_date
-from ..model.schema import School
+from ..model.release import Letterhead, Release, format_date
 from ..store.files import write_atomically
 from .html_clean import clean_html
 
@@ -34,17 +33,18 @@ def version_line(release: Release | None) -> str:
     return f"Version {release.label}, approved by {release.approved_by} {release.on_date}"
 
 
-def policy_html(document: Document, school: School, release: Release | None) -> str:
-    """The print HTML of one policy: cover, contents with page numbers, numbered clauses."""
+def policy_html(document: Document, letterhead: Letterhead, release: Release | None) -> str:
+    """The print HTML of one policy: cover, contents with page numbers, numbered clauses.
+
+    A release prints only what it froze (its letterhead); a draft prints the school's letterhead today."""
     details = []
-    written_by = school.policies[document.policy_id].written_by if document.policy_id in school.policies else None
-    if written_by:
-        details.append(("Written by", written_by))
+    if letterhead.written_by:
+        details.append(("Written by", letterhead.written_by))
     if release is not None:
         details += [("Approved by", release.approved_by), ("Approved", release.when_approved),
                     ("Change", release.note), ("Next review", format_date(release.next_review))]
     return TEMPLATES.get_template("policy.html").render(
-        document=document, school=school, draft=release is None, version_line=version_line(release), details=details,
+        document=document, letterhead=letterhead, draft=release is None, version_line=version_line(release), details=details,
         clauses=[(clause, markdown_html(clause.text)) for clause in document.clauses])
 
 

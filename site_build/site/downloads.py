@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model.release import PolicyState
+from ..model.release import Letterhead, PolicyState
 from ..model.schema import School
 from ..render.agreements import blank_agreement_pdfs
 from ..render.pdf import PdfCache, html_to_pdf, policy_html
@@ -17,9 +17,9 @@ def school_downloads(school: School, states: list[PolicyState], draft: bool, cac
         pid = state.policy_id
         if state.current:
             release = state.current
-            files[f"{pid}/{pdf_name(pid)}"] = html_to_pdf(policy_html(release.document, school, release), cache)
+            files[f"{pid}/{pdf_name(pid)}"] = html_to_pdf(policy_html(release.document, release.printed_letterhead, release), cache)
             for clause_id, pdf in blank_agreement_pdfs(release.document, school, list(state.releases), cache).items():
                 files[agreement_pdf_path(clause_id)] = pdf
         if draft:
-            files[f"{pid}/{pdf_name(pid, draft=True)}"] = html_to_pdf(policy_html(state.draft, school, None), cache)
+            files[f"{pid}/{pdf_name(pid, draft=True)}"] = html_to_pdf(policy_html(state.draft, Letterhead.of(school, pid), None), cache)
     return files

@@ -47,7 +47,9 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
     for state in policies:
         pid = state.policy_id
         section: list = [{"Current version": f"{pid}/index.md"}]
-        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, school.facts.policies[pid].written_by, pdfs, school.images)
+        frozen = state.current.letterhead if state.current else None  # a release shows who wrote it then
+        written_by = frozen.written_by if frozen else school.facts.policies[pid].written_by
+        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, written_by, pdfs, school.images)
         if state.releases:
             pages[f"{pid}/changelog.md"] = _change_log_page(state)
             section.append({"Change log": f"{pid}/changelog.md"})

@@ -19,7 +19,17 @@ from typing import Any
 
 from ..errors import BusyError, ErrorCollector, InputError, PolicySiteError, Problem, TamperedRelease
 from ..model.document import Document
-from ..model.release import RELEASE_FORMAT, PolicyState, Reissue, Release, Signature, release_hash, version_for
+from ..model.release import (
+    RELEASE_FORMAT,
+    Letterhead,
+    PolicyState,
+    Reissue,
+    Release,
+    Signature,
+    Sources,
+    release_hash,
+    version_for,
+)
 from ..model.vocabulary import RELEASE_KINDS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest real release is well under 1 MB
@@ -29,7 +39,8 @@ RESTORE = "restore it from version control; releases are written only by `policy
 FORMAT_1_KEYS = {"format", "version", "kind", "approved_on", "approved_by", "note", "next_review", "reaffirmed",
                  "document", "sha256"}
 FORMAT_2_KEYS = FORMAT_1_KEYS | {"previous_sha256", "signature", "date_precision",  # date_precision: only "month"
-                                  "reissue"}  # reissue: only in a release that replaces a committed one
+                                  "reissue",  # reissue: only in a release that replaces a committed one
+                                  "letterhead", "sources"}  # what it prints and what it was composed from (newer ones)
 
 
 def release_dir(root: Path, slug: str, policy_id: str) -> Path:
@@ -108,6 +119,8 @@ def _release_from(data: Any, shown: Path) -> Release:
         document=Document.from_data(document), sha256=data["sha256"], previous_sha256=previous,
         signature=_signature(data.get("signature")), format=form, path=shown, date_precision=precision,
         reissue=_reissue(data.get("reissue")),
+        letterhead=Letterhead.from_data(data["letterhead"]) if "letterhead" in data else None,
+        sources=Sources.from_data(data["sources"]) if "sources" in data else None,
     )
     if version_for(release.approved_on, precision) != release.version or precision == "month" and release.approved_on.day != 1:
         raise ValueError(f"version {release.version} is not its approval date {release.approved_on}")
