@@ -74,7 +74,7 @@ def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, 
         on_school(slug)
     if todo:
         project = load_project(root, todo)
-        states = policy_states(project, options.compose_date)
+        states = policy_states(project, options.compose_date, reasons=options.draft)
         for slug, entry in _build_all(project, states, options, on_school):
             stamps.write(slug, asdict(entry), hashes[slug])
     built = [slug for slug in all_slugs if (options.out / slug / "index.html").is_file()]
@@ -131,7 +131,7 @@ def _build_in_worker(slug: str) -> IndexEntry:
 
 def _build_one(project: Project, states: dict[str, list[PolicyState]], options: BuildOptions, slug: str) -> IndexEntry:
     school = project.schools[slug]
-    pages = school_pages(school, states[slug], options.today, options.draft, options.pdfs)
+    pages = school_pages(school, states[slug], options.today, options.draft, options.pdfs, options.as_at)
     files = school_downloads(school.facts, states[slug], options.draft, PdfCache(_cache(options, "pdf"))) if options.pdfs else {}
     build_school_site(project, school, pages, files, options.out, options.site_url, options.today)
     return index_entry(slug, school.facts.name, states[slug], options.today)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..compose.policy import compose_policy
 from ..diff.compare import Change, compare_documents
+from ..diff.pending import with_reasons
 from ..errors import InputError
 from ..load.project import SchoolSource
 from ..model.document import Document
@@ -16,7 +17,7 @@ from ..render.docx import redline_docx
 from ..render.pdf import html_to_pdf
 from ..render.redline import redline_html, redline_json
 from ..store.releases import read_releases
-from .school_policy import SchoolPolicy, open_policy
+from .school_policy import SchoolPolicy, open_policy, pending_for
 
 FILE_FORMATS = ("pdf", "docx")  # binary: only to a file
 
@@ -48,7 +49,11 @@ def diff(root: Path, slug: str, policy_id: str, from_version: str | None, to_ver
     The draft is composed as at `as_at` (default: today)."""
     opened = open_policy(root, slug, policy_id, also=(against,) if against and against != "model" else (), as_at=as_at)
     old, new, old_label, new_label = _pick(root, opened, from_version, to_version, against)
-    return Redline(compare_documents(old, new), f"{new.title}: {new.school_name}", f"Changes from {old_label} to {new_label}",
+    changes = compare_documents(old, new)
+    base = next((r for r in opened.releases if r.document is old), None)
+    if new is opened.draft and base is not None:  # a draft against a release: say whose change each clause is, and why
+        changes = with_reasons(changes, pending_for(opened.project, opened.school, opened.outline, new, base, opened.as_at))
+    return Redline(changes, f"{new.title}: {new.school_name}", f"Changes from {old_label} to {new_label}",
                    {"school": slug, "policy": policy_id, "from": old_label, "to": new_label})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from ..compose.policy import compose_all, compose_policy, outline_for
 from ..diff.pending import Pending, pending_changes, sources_of
@@ -65,14 +66,22 @@ def pending_for(project: Project, school: SchoolSource, outline: OutlineSource, 
     return pending_changes(release, draft, at_release, now, project.clauses, as_at)
 
 
-def policy_states(project: Project, as_at: dt.date) -> dict[str, list[PolicyState]]:
-    """Compose every school's drafts as at a date and read their releases, reporting every problem at once."""
+def policy_states(project: Project, as_at: dt.date, reasons: bool = False) -> dict[str, list[PolicyState]]:
+    """Compose every school's drafts as at a date and read their releases, reporting every problem at once.
+
+    With `reasons`, each draft's changes from its release are traced to the model or the school (for draft pages)."""
     documents = compose_all(project, as_at)
     errors = ErrorCollector()
     states: dict[str, list[PolicyState]] = {slug: [] for slug in project.schools}
     for (slug, policy_id), document in documents.items():
         try:
-            states[slug].append(PolicyState(document, tuple(read_releases(project.root, slug, policy_id))))
+            releases = tuple(read_releases(project.root, slug, policy_id))
+            traced = {}
+            if reasons and releases:
+                school = project.schools[slug]
+                pending = pending_for(project, school, outline_for(project, school, policy_id), document, releases[-1], as_at)
+                traced = {p.change.id: p.reason for p in pending}
+            states[slug].append(PolicyState(document, releases, MappingProxyType(traced)))
         except PolicySiteError as exc:
             errors.add(exc)
     errors.raise_if_any()

@@ -28,6 +28,7 @@ class Change:
     title_changed: bool = False
     text_changed: bool = False
     words: tuple[tuple[int, str], ...] = field(default=(), compare=False)  # (-1 deleted | 0 same | 1 inserted, text)
+    why: str = field(default="", compare=False)  # whose change it is and why ("Shared model: KCSIE 2025 ..."), if known
 
     @property
     def number(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..load.project import ClauseSource, OutlineSource, RolesSource, SchoolSource
 from ..model.document import Clause, Document
@@ -22,6 +22,12 @@ class Pending:
     change: Change
     cause: str  # MODEL (the shared library), SCHOOL (school.yml or the school's own clauses) or UNKNOWN
     why: tuple[str, ...]  # the model's change notes since the release, or what changed
+
+    @property
+    def reason(self) -> str:
+        """One line for a redline: 'Shared model: <change note> (1 September 2025)'."""
+        who = {MODEL: "Shared model", SCHOOL: "The school"}.get(self.cause, "Unknown")
+        return f"{who}: {'; '.join(self.why)}"
 
 
 def sources_of(document: Document, school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource],
@@ -54,6 +60,12 @@ def pending_changes(release: Release, draft: Document, at_release: Document | No
             why = notes or why
         pending.append(Pending(change, cause, why))
     return pending
+
+
+def with_reasons(changes: list[Change], pending: list[Pending]) -> list[Change]:
+    """The redline's changes, each with the reason traced for it (renumbered clauses have none)."""
+    reasons = {p.change.id: p.reason for p in pending}
+    return [replace(change, why=reasons.get(change.id, "")) for change in changes]
 
 
 def _cause(change: Change, release: Release, at_release: Document | None, now: Sources,

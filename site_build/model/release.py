@@ -212,6 +212,7 @@ class PolicyState:
 
     draft: Document
     releases: tuple[Release, ...]
+    reasons: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # clause id -> why the draft differs
 
     @property
     def current(self) -> Release | None:

@@ -43,6 +43,8 @@ def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.da
         title = word.add_heading(level=2)
         _bookmark(title, f"c-{change.id}", next(ids))
         title.add_run(f"{_label(change)} ({change.kind})")
+        if change.why:
+            word.add_paragraph().add_run(f"Why: {change.why}").italic = True
         if change.title_changed and change.old and change.new:
             paragraph = word.add_paragraph("Title: ")
             _revision(paragraph, "w:del", change.old.title, next(ids), stamp)

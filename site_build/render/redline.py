@@ -34,7 +34,7 @@ def redline_json(changes: list[Change], meta: dict) -> str:
         "old_number": c.old.number if c.old else None, "new_number": c.new.number if c.new else None,
         "old_title": c.old.title if c.old else None, "new_title": c.new.title if c.new else None,
         "old_text": c.old.text if c.old else None, "new_text": c.new.text if c.new else None,
-        "title_changed": c.title_changed, "text_changed": c.text_changed,
+        "title_changed": c.title_changed, "text_changed": c.text_changed, "why": c.why or None,
     } for c in changes]
     return json.dumps({**meta, "summary": summary_counts(changes), "changes": items}, indent=2, ensure_ascii=False)
 
@@ -49,6 +49,8 @@ def redline_terminal(changes: list[Change], heading: str, markers: bool = False)
     for change in changes:
         blocks.append(Text(""))
         blocks.append(Text(f"{_where(change)} [{change.kind}]", style="bold"))
+        if change.why:
+            blocks.append(Text(f"Why: {change.why}", style="italic"))
         if change.title_changed and change.old and change.new:
             blocks.append(Text.assemble("title: ", (change.old.title, "red strike"), " -> ", (change.new.title, "green underline")))
         text = Text()
@@ -72,8 +74,9 @@ def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
         title = html.escape(_where(change))
         if change.title_changed and change.old and change.new:
             title += f' <span class="title-change">(title was <del>{html.escape(change.old.title)}</del>)</span>'
+        why = f'<p class="why"><strong>Why:</strong> {html.escape(change.why)}</p>' if change.why else ""
         parts.append(f'<section id="{link_prefix}{html.escape(change.id)}" class="redline {change.kind}"><h3>{title} '
-                     f'<span class="kind">{change.kind}</span></h3><p class="text">{body}</p></section>')
+                     f'<span class="kind">{change.kind}</span></h3>{why}<p class="text">{body}</p></section>')
     return "\n".join(parts)
 
 
@@ -97,6 +100,7 @@ del {{ color: #a4161a; text-decoration: line-through; background: #fbeaea; }}
 .kind {{ font: 600 0.8rem system-ui, sans-serif; text-transform: uppercase; color: #444; margin-left: 0.5rem; }}
 section {{ border-top: 1px solid #ccc; padding-top: 0.5rem; }}
 h3 {{ font-size: 1.1rem; }}
+.why {{ font: 0.95rem system-ui, sans-serif; color: #333; border-left: 3px solid #767676; padding-left: 0.5rem; }}
 </style></head>
 <body><main>
 <h1>{heading}</h1>

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from itertools import pairwise
+from types import MappingProxyType
 
 from ..compose.markdown_rules import literal_markdown, theme_text
 from ..diff.changelog import change_log
@@ -40,8 +42,10 @@ def relink(text: str, page: str) -> str:
 
 
 def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.date, draft: bool,
-                 pdfs: bool = True) -> SitePages:
-    """Every page of a school's site: home, each policy with its history, agreements (with PDF links if `pdfs`)."""
+                 pdfs: bool = True, as_at: dt.date | None = None) -> SitePages:
+    """Every page of a school's site: home, each policy with its history, agreements (with PDF links if `pdfs`).
+
+    `as_at`: the drafts were composed as at that date, not today (a preview of dated content)."""
     pages = {"index.md": _home(school, policies, today)}
     nav: list = [{"Home": "index.md"}]
     for state in policies:
@@ -62,7 +66,7 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
             pages[f"{pid}/changes.md"] = _changes_page(state, draft)
             section.append({"What changed": f"{pid}/changes.md"})
         if draft:
-            pages[f"{pid}/draft.md"] = _draft_page(state, pdfs, school.images)
+            pages[f"{pid}/draft.md"] = _draft_page(state, pdfs, school.images, as_at)
             section.append({"Draft (not approved)": f"{pid}/draft.md"})
         nav.append({theme_text(state.title): section})  # MkDocs' theme prints nav titles unescaped
     pages["agreements.md"] = _agreements_page(school, policies, draft, pdfs)
@@ -151,7 +155,8 @@ def _changes_page(state: PolicyState, draft: bool) -> str:
              "inserted words are underlined, deleted words are struck through.", ""]
     pairs = list(pairwise(state.releases))[::-1]
     if draft and state.current:
-        lines += _redline_section("draft", "The draft compared with the approved version", state.current.document, state.draft)
+        lines += _redline_section("draft", "The draft compared with the approved version", state.current.document, state.draft,
+                                  state.reasons)
     for old, new in pairs:
         lines += _redline_section(new.version, f"Version {literal_markdown(new.label)} compared with {literal_markdown(old.label)}",
                                   old.document, new.document)
@@ -160,16 +165,18 @@ def _changes_page(state: PolicyState, draft: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _redline_section(anchor: str, heading: str, old: Document, new: Document) -> list[str]:
-    changes = compare_documents(old, new)
+def _redline_section(anchor: str, heading: str, old: Document, new: Document,
+                     reasons: Mapping[str, str] = MappingProxyType({})) -> list[str]:
+    changes = [replace(change, why=reasons.get(change.id, "")) for change in compare_documents(old, new)]
     fragment = redline_fragment(changes, link_prefix=f"v{anchor}-") if changes else "<p>No change to the text.</p>"
     return [f"## {heading} {{#v{anchor}}}", "", f'<div class="redline" markdown="0">\n{fragment}\n</div>', ""]
 
 
-def _draft_page(state: PolicyState, pdfs: bool, images: frozenset[str]) -> str:
+def _draft_page(state: PolicyState, pdfs: bool, images: frozenset[str], as_at: dt.date | None) -> str:
     lines = [f"# {literal_markdown(state.draft.title)}: draft", "",
              '!!! danger "Draft: not approved"',
              "    This is a draft for review. It has not been approved and is not in force.",
+             f"    It is composed as at {format_date(as_at)}: with the law and guidance in force on that day." if as_at else "",
              f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})" if pdfs else "", ""]
     return "\n".join(lines) + "\n" + document_markdown(state.draft, images)
 
