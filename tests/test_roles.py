@@ -206,7 +206,7 @@ def test_a_team_carrying_a_duty_with_others_takes_the_plural(tmp_path: Path):
     (lambda d: d.update(responsibilities={"manages-access": ["bursar"]}),
      ["school.yml", "names a role 'bursar' that the school does not have", "Add the role under 'roles:'"]),
     (lambda d: d.update(responsibilities={"manages-acess": ["headteacher"]}),
-     ["school.yml", "there is no responsibility 'manages-acess'", "Did you mean 'manages-access'?"]),
+     ["school.yml", "there is no responsibility 'manages-acess'", "did you mean 'manages-access'?"]),
     (lambda d: d.update(responsibilities={"manages-access": []}),
      ["school.yml", "'manages-access' needs at least one role"]),
     (lambda d: d.update(roles={"sbm": {"name": "Ms A Patel"}}), ["school.yml", "title"]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from pathlib import Path
@@ -13,6 +12,7 @@ import yaml
 from ..errors import ErrorCollector, InputError
 from ..load.placeholders import placeholder
 from ..load.project import SLUG, load_outlines, load_school, school_slugs
+from ..load.suggest import did_you_mean
 from ..load.yaml_lines import parse_yaml, read_text
 from ..model.schema import RESERVED_NAMES, OutlineEntry
 from ..model.vocabulary import PHASES
@@ -98,9 +98,8 @@ def new_school(root: Path, slug: str, name: str | None, phase: str | None, like:
 def _like(root: Path, like: str, slug: str, display: str, phase: str | None) -> tuple[str, dict[str, bytes]]:
     """school.yml with `like`'s choices and placeholders for its facts, and its own clauses (overrides) to copy."""
     if like not in school_slugs(root):
-        near = difflib.get_close_matches(like, school_slugs(root), n=1)
         raise InputError(f"--like: there is no school '{like}'",
-                         hint=f"did you mean '{near[0]}'?" if near else f"schools: {', '.join(school_slugs(root)) or 'none yet'}")
+                         hint=did_you_mean(like, school_slugs(root), f"schools: {', '.join(school_slugs(root)) or 'none yet'}"))
     source = load_school(root, like)  # it must be valid itself
     raw, _ = parse_yaml(read_text(root / source.path), source.path)
     names = {source.facts.name: P("the school's name"), **({source.facts.short_name: P("the school's short name")}

@@ -6,7 +6,6 @@ Pure: reads only the loaded sources, writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from markupsafe import Markup
 
 from ..errors import ErrorCollector, InputError, PolicySiteError
 from ..load.project import ClauseSource, OutlineSource, Project, RolesSource, SchoolSource
+from ..load.suggest import did_you_mean
 from ..load.yaml_lines import line_of
 from ..model.document import Agreement, Clause, Document
 from ..model.schema import ItemAddition, OutlineEntry, PolicySettings
@@ -51,7 +51,7 @@ def outline_for(project: Project, school: SchoolSource, policy_id: str) -> Outli
                           hint=f"its policies: {', '.join(school.facts.policies) or 'none'}")
     if policy_id not in project.outlines:
         raise InputError(f"there is no policy outline '{policy_id}'", school.path, line_of(school.lines, ("policies", policy_id)),
-                          hint=_suggest(policy_id, project.outlines, "policy outlines in policies_src/"))
+                          hint=did_you_mean(policy_id, project.outlines, "check the name against the policy outlines in policies_src/."))
     return project.outlines[policy_id]
 
 
@@ -81,7 +81,7 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
     for clause_id in settings.drop:
         if clause_id not in all_ids:
             raise InputError(f"cannot drop '{clause_id}': the policy has no such clause", school.path, where("drop"),
-                              hint=_suggest(clause_id, all_ids, "clauses"))
+                              hint=did_you_mean(clause_id, all_ids, "check the name against the clauses."))
     pick = _Picker(settings, sources, school, context, outline, as_at)
     tree = Tree(pick.nodes(outline.outline.sections), pick.nodes(outline.outline.appendices))
     dropped = {clause_id: where("drop", index) for index, clause_id in enumerate(settings.drop)}
@@ -136,7 +136,7 @@ class _Picker:
             source = self.sources.get(entry.clause)
             if source is None:
                 raise InputError(f"the outline names a clause '{entry.clause}' that does not exist", self.outline.path,
-                                  self._line(entry), hint=_suggest(entry.clause, self.sources, "clauses"))
+                                  self._line(entry), hint=did_you_mean(entry.clause, self.sources, "check the name against the clauses."))
             if not source.meta.applies_on(self.as_at):
                 continue
             origin = "override" if source.origin == "override" else "library"
@@ -173,7 +173,8 @@ def _agreements(outline: OutlineSource, settings: PolicySettings, numbers: Mappi
     for index, spec in enumerate(settings.agreements):
         if spec.clause not in numbers:
             raise InputError(f"'{spec.clause}' cannot be an agreement: it is not in this school's policy", school.path,
-                             where("agreements", index), hint=_suggest(spec.clause, numbers, "clauses in this policy"))
+                             where("agreements", index),
+                             hint=did_you_mean(spec.clause, numbers, "check the name against the clauses in this policy."))
         if any(a.clause_id == spec.clause for a in chosen):
             raise InputError(f"'{spec.clause}' is an agreement already", school.path, where("agreements", index),
                              hint="list each agreement once")
@@ -190,7 +191,7 @@ def _ref_function(numbers: Mapping[str, str], dropped: Mapping[str, int | None],
                                   f"'{clause.id}' without the reference, in overrides/{school.slug}/{clause.id}.md")
         if clause_id not in numbers:
             raise InputError(f"ref(\"{clause_id}\") points to a clause that is not in this school's policy",
-                             hint=_suggest(clause_id, numbers, "clauses in this policy")
+                             hint=did_you_mean(clause_id, numbers, "check the name against the clauses in this policy.")
                              + " If the clause is optional, guard the sentence with {% if has(\"" + clause_id + "\") %}")
         number = numbers[clause_id]
         label = number.replace("Appendix", "appendix") if number.startswith("Appendix") else f"section {number}"
@@ -210,7 +211,8 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
             if isinstance(added, str):
                 if added not in library_ids:
                     raise InputError(f"the clause '{source.id}' has no item '{added}'", school.path, where("items", source.id, "add", index),
-                                      hint=_suggest(added, library_ids, "items") + " To add an item of your own, give 'id' and 'text'.")
+                                      hint=did_you_mean(added, library_ids, "check the name against the items.")
+                                      + " To add an item of your own, give 'id' and 'text'.")
                 chosen.add(added)
             else:
                 own.append(added)
@@ -224,13 +226,13 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
                               hint="give your item a new id")
         if anchor and anchor not in ids and anchor not in library_ids:
             raise InputError(f"cannot place item '{added.id}': '{anchor}' is not in the list", school.path, where("items", source.id),
-                              hint=_suggest(anchor, ids, "items"))
+                              hint=did_you_mean(anchor, ids, "check the name against the items."))
         position = len(selected) if anchor not in ids else ids.index(anchor) + (1 if added.after else 0)
         selected.insert(position, (added.id, added.text, school.path, where("items", source.id, "add")))
     for dropped in changes.drop if changes else []:
         if dropped not in library_ids + [added.id for added in own]:  # an item not in force that day is dropped anyway
             raise InputError(f"cannot drop item '{dropped}' from '{source.id}': no such item", school.path,
-                              where("items", source.id, "drop"), hint=_suggest(dropped, library_ids, "items"))
+                              where("items", source.id, "drop"), hint=did_you_mean(dropped, library_ids, "check the name against the items."))
         selected = [entry for entry in selected if entry[0] != dropped]
     return [_render_item(text, context, file, line) for _, text, file, line in selected]
 
@@ -260,7 +262,7 @@ def _check_variables(settings: PolicySettings, library: Mapping[str, ClauseSourc
     for name in settings.variables:
         if name not in known:
             raise InputError(f"no clause uses a variable called '{name}'", school.path, where("variables", name),
-                              hint=_suggest(name, known, "variables"))
+                              hint=did_you_mean(name, known, "check the name against the variables."))
 
 
 def _check_unused_overrides(project: Project, school: SchoolSource) -> None:
@@ -268,7 +270,7 @@ def _check_unused_overrides(project: Project, school: SchoolSource) -> None:
     for clause_id, source in school.overrides.items():
         if clause_id not in project.clauses and clause_id not in added:
             raise InputError("this override matches no shared clause and is not added by school.yml", source.path,
-                              hint=_suggest(clause_id, project.clauses, "shared clauses")
+                              hint=did_you_mean(clause_id, project.clauses, "check the name against the shared clauses.")
                               + f" To add a clause of the school's own, list it under policies: <policy>: add: in {school.path}")
 
 
@@ -278,11 +280,6 @@ def _optional_ids(entries: list[OutlineEntry]) -> set[str]:
 
 def _all_ids(entries: list[OutlineEntry]) -> set[str]:
     return {e.clause for e in entries} | {i for e in entries for i in _all_ids(e.children)}
-
-
-def _suggest(name: str, choices: Any, what: str) -> str:
-    near = difflib.get_close_matches(name, list(choices), n=1)
-    return f"did you mean '{near[0]}'?" if near else f"check the name against the {what}."
 
 
 def _tidy(text: str) -> str:

@@ -9,7 +9,6 @@ roles joined by "or" take the singular verb, written as is. `contact(duty)` adds
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from markupsafe import Markup
 
 from ..errors import ErrorCollector, InputError
 from ..load.project import RolesSource, SchoolSource
+from ..load.suggest import did_you_mean
 from ..load.yaml_lines import line_of
 from ..model.schema import SchoolRole
 from .markdown_rules import literal_markdown
@@ -124,5 +124,4 @@ def template_helpers(duties: Duties) -> dict[str, Callable[..., Markup]]:
 
 
 def _suggest(name: str, known: Mapping[str, object]) -> str:
-    near = difflib.get_close_matches(name, list(known), n=1)
-    return f"Did you mean '{near[0]}'?" if near else f"Known: {', '.join(sorted(known))}."
+    return did_you_mean(name, known, f"known: {', '.join(sorted(known))}.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Mapping
@@ -15,6 +14,7 @@ from ..model.schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, Ro
 from .dated import date_problems
 from .placeholders import placeholder_problems
 from .schema_errors import validate
+from .suggest import did_you_mean
 from .theme_files import IMAGE_SUFFIXES, theme_files
 from .yaml_lines import Lines, line_of, parse_yaml, read_text
 
@@ -107,8 +107,7 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
     if only:
         missing = [s for s in only if s not in slugs]
         for slug in missing:
-            near = difflib.get_close_matches(slug, slugs, n=1)
-            hint = (f"did you mean '{near[0]}'?" if near else f"known schools: {', '.join(slugs) or 'none yet'}.") \
+            hint = did_you_mean(slug, slugs, f"known schools: {', '.join(slugs) or 'none yet'}.") \
                 + f" To start a new school: policy-site new-school {slug}"
             errors.add(InputError(f"there is no school '{slug}'", f"schools/{slug}/school.yml", hint=hint))
         slugs = [s for s in slugs if s in only]
@@ -156,14 +155,9 @@ def load_roles(root: Path) -> RolesSource:
             if role not in library.roles:
                 errors.add(InputError(f"the responsibility '{duty}' names a role '{role}' that the model does not have", shown,
                                       line_of(lines, ("responsibilities", duty, "roles", index)),
-                                      hint=_suggest_name(role, library.roles, "roles")))
+                                      hint=did_you_mean(role, library.roles, f"roles: {', '.join(sorted(library.roles))}")))
     errors.raise_if_any()
     return RolesSource(shown, library, lines, digest(text))
-
-
-def _suggest_name(name: str, known, what: str) -> str:
-    near = difflib.get_close_matches(name, list(known), n=1)
-    return f"did you mean '{near[0]}'?" if near else f"{what}: {', '.join(sorted(known))}"
 
 
 def school_slugs(root: Path) -> list[str]:

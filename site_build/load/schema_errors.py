@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from pathlib import Path
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import InputError, Problems
+from .suggest import did_you_mean
 from .yaml_lines import Lines, line_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -34,10 +34,9 @@ def _explain(model: type[BaseModel], data: Any, err: ErrorDetails, lines: Lines,
     kind = err["type"]
     if kind == "extra_forbidden":
         valid = _keys_at(model, path[:-1])
-        near = difflib.get_close_matches(str(path[-1]), valid, n=1)
-        hint = f"did you mean '{near[0]}'? " if near else ""
+        hint = did_you_mean(str(path[-1]), valid, "").strip()
         return InputError(f"unknown key '{path[-1]}' in {'.'.join(map(str, path[:-1])) or 'the top level'}", source, line,
-                           hint + f"valid keys here: {', '.join(valid)}")
+                           f"{hint} valid keys here: {', '.join(valid)}".strip())
     if kind == "missing":
         return InputError(f"'{dotted}' is required but missing", source, line, f"add '{path[-1]}:' here")
     if kind in ("string_type", "str_type") and isinstance(_value_at(data, path), (bool, int, float)):
