@@ -55,7 +55,7 @@ def pending_changes(release: Release, draft: Document, at_release: Document | No
         cause, why = _cause(change, release, at_release, now, library)
         source = library.get(change.id)
         if cause == MODEL and source is not None:
-            notes = tuple(f"{note.note} ({format_date(note.on)})" for note in source.meta.changes
+            notes = tuple(f"{note.note.rstrip('.')} ({format_date(note.on)})" for note in source.meta.changes
                           if release.latest_day < note.on <= as_at)
             why = notes or why
         pending.append(Pending(change, cause, why))
