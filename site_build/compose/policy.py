@@ -26,11 +26,16 @@ from .structure import Node, Placement, Tree, arrange
 
 
 def compose_all(project: Project, as_at: dt.date) -> dict[tuple[str, str], Document]:
-    """Compose every policy of every loaded school as at a date, collecting every problem before raising."""
+    """Compose every policy of every loaded school as at a date, collecting every problem before raising.
+
+    A policy whose outline names a clause file that failed to load is left out (that failure is reported already)."""
     errors = ErrorCollector()
     documents = {}
     for slug, school in project.schools.items():
         for policy_id in school.facts.policies:
+            outline = project.outlines.get(policy_id)
+            if outline and project.unreadable & set(outline.clause_lines):
+                continue  # a clause file it needs did not load, and says why: composing it would only echo that
             try:
                 documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses,
                                                              project.roles, as_at)

@@ -83,6 +83,7 @@ class Project:
     outlines: Mapping[str, OutlineSource]
     roles: RolesSource
     schools: Mapping[str, SchoolSource] = field(default_factory=dict)
+    unreadable: frozenset[str] = frozenset()  # clause files that failed to load (already reported): not "missing"
 
     def display(self, path: Path) -> str:
         """A path as the user sees it: relative to the project root."""
@@ -121,7 +122,8 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
         errors.raise_if_any()
     if roles is None:  # nothing can be composed without the model's roles; the reason is in `errors`
         errors.raise_if_any()
-    return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), roles, MappingProxyType(schools))
+    unreadable = frozenset(p.stem for p in (root / "clauses").glob("*.md")) - set(clauses)
+    return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), roles, MappingProxyType(schools), unreadable)
 
 
 def _collect(load, errors: ErrorCollector):

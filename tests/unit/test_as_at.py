@@ -111,3 +111,12 @@ def test_inconsistent_dates_are_reported_at_their_line(mini: Path, front: str, b
         load_project(mini, [OAK])
     problem = next(p for p in caught.value.problems if str(p.file).endswith("rules.md"))
     assert words in problem.message and problem.line == line, (problem.message, problem.line)
+
+
+def test_check_reports_a_clause_with_a_bad_date_once_not_also_as_missing(mini: Path):
+    from site_build.commands.check import check
+
+    (mini / "clauses" / "rules.md").write_text('---\ntitle: Rules\n---\n{% if since("2025-9-1") %}x{% endif %}\n', encoding="utf-8")
+    with pytest.raises(PolicySiteError) as caught:
+        check(mini)
+    assert [(str(p.file), p.line) for p in caught.value.problems if str(p.file) != "mkdocs.yml"] == [("clauses/rules.md", 4)]
