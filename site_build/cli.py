@@ -218,27 +218,38 @@ def serve(ctx: click.Context, school: str, port: int, draft: bool, as_at_text: s
 @click.argument("policy")
 @click.option("--on", "on_text", required=True, metavar="DATE",
               help="The date the board approved it (2024-04-24), or only its month when the day is not known (2018-01).")
-@click.option("--by", "by", help="Who approved it (default: the school's governing body).")
+@click.option("--by", "by", required=True, help="Who approved it: the school's approver for the policy (its board), or a "
+              "committee the board has delegated it to (recorded in school.yml).")
 @click.option("--note", required=True, help="What changed, for the change log.")
 @click.option("--kind", type=click.Choice(RELEASE_KINDS), default="update", show_default=True, help=RELEASE_KIND_HELP)
 @click.option("--reaffirm", is_flag=True, help="Record a review that changed nothing.")
+@click.option("--meeting", "meeting_text", metavar="DATE", help="The date of the meeting that approved it (default: --on).")
+@click.option("--minute", metavar="REF", help="The minute that records the decision, e.g. \"LGB 2026/14\".")
+@click.option("--effective", "effective_text", metavar="DATE", help="The day it takes effect (default: --on).")
+@click.option("--expect", metavar="FINGERPRINT", help="The fingerprint of the draft that was circulated: refuse if the draft "
+              "has changed since.")
 @click.option("--sign", "sign", type=click.Path(dir_okay=False, path_type=Path), metavar="KEYFILE",
               help="Sign the release with this private key (from `policy-site keygen`; listed in school.yml `signers:`).")
 @click.option("--reissue", metavar="WHY", help="Replace the committed release of this date, deleted here on purpose; "
               "the new one records which it replaces, and why (verify shows it).")
 @click.pass_context
 @reports_errors
-def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str | None, note: str, kind: str,
-            reaffirm: bool, sign: Path | None, reissue: str | None) -> None:
+def approve(ctx: click.Context, school: str, policy: str, on_text: str, by: str, note: str, kind: str, reaffirm: bool,
+            meeting_text: str | None, minute: str | None, effective_text: str | None, expect: str | None,
+            sign: Path | None, reissue: str | None) -> None:
     """Freeze SCHOOL's draft of POLICY as an approved release."""
+    from .commands.approve import Decision
     from .commands.approve import approve as approve_policy
     from .model.release import format_date
 
     on, precision = parse_approval_date(on_text)
-    release, path = approve_policy(project_root(ctx), school, policy, on, by, note, kind, reaffirm, sign, precision,
-                                   reissue)
+    meeting = parse_date(meeting_text, "--meeting") if meeting_text else None
+    effective = parse_date(effective_text, "--effective") if effective_text else None
+    decision = Decision(on, by, note, kind, reaffirm, precision, meeting, minute, effective, expect)
+    release, path = approve_policy(project_root(ctx), school, policy, decision, sign, reissue)
     console.print(f"approved {release.document.title} for {release.document.school_name}: version {release.label}",
                   markup=False)
+    console.print(f"text fingerprint: {release.document.fingerprint}", markup=False)
     if release.reissue:
         console.print(f"re-issued: replaces the committed release with SHA-256 {release.reissue.of_sha256[:12]}...",
                       markup=False)

@@ -92,7 +92,7 @@ def approved_primary(folder: Path, slug: str) -> Path:
     """A scratch project with one new primary school (both pupils' agreements), approved on 2025-09-01."""
     root = copy_project(folder / "project")
     assert scaffold(root, slug, "--name", "Maple Primary School").code == 0
-    assert run_cli("approve", slug, "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=root).code == 0
+    assert run_cli("approve", "--by", "Governing Board", slug, "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=root).code == 0
     return root
 
 

@@ -24,7 +24,7 @@ def smoke_runs(root: Path) -> dict[str, tuple[list[str], str]]:
         "check": (["check"], "no problems found"),
         "build": (["build", SCHOOL, "--today", BUILD_DATE, "--out", str(outside / "site")], f"built {outside / 'site' / SCHOOL}"),
         "new-school": (["new-school", "oak-tree-primary", "--name", "Oak Tree Primary"], "created schools/oak-tree-primary/school.yml"),
-        "approve": (["approve", "oak-tree-primary", "acceptable-use", "--on", "2025-09-01", "--note", "First version"],
+        "approve": (["approve", "--by", "Governing Board", "oak-tree-primary", "acceptable-use", "--on", "2025-09-01", "--note", "First version"],
                     "version 2025-09-01"),
         "diff": (["diff", SCHOOL, "acceptable-use", "--against", "model", "--format", "json"], '"kind"'),
         "status": (["status", "--today", BUILD_DATE], "Policy reviews"),

@@ -60,7 +60,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     assert run_cli("new-school", "evil-primary", "--name", HOSTILE_NAME, cwd=root).code == 0
     fill_placeholders(root, "evil-primary", {"the headteacher's name, or delete this line": "<img src=x onerror=alert(2)>"})
-    assert run_cli("approve", "evil-primary", "acceptable-use", "--on", "2025-09-01", "--note", "<b>note</b>", cwd=root).code == 0
+    assert run_cli("approve", "--by", "Governing Board", "evil-primary", "acceptable-use",
+                   "--on", "2025-09-01", "--note", "<b>note</b>", cwd=root).code == 0
     result = run_cli("build", "--draft", "--today", BUILD_DATE, cwd=root)
     assert result.code == 0, result.text
     return root

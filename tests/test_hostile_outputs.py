@@ -157,7 +157,8 @@ def test_every_bad_row_is_reported_at_once(school: Path, tmp_path: Path):
 
 def test_a_role_without_an_agreement_is_named_in_plain_english(school: Path, tmp_path: Path):
     assert scaffold(school, "little-acorns", "--phase", "nursery").code == 0
-    assert run_cli("approve", "little-acorns", "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=school).code == 0
+    assert run_cli("approve", "--by", "Governing Board", "little-acorns", "acceptable-use",
+                   "--on", "2025-09-01", "--note", "First", cwd=school).code == 0
     rows = [["name", "role"], ["Ann", "pupil"], ["Bob", "pupils"]]
     result = run_cli("agreements", "little-acorns", "--roster", str(write_roster(tmp_path / "r.csv", rows)),
                      "-o", str(tmp_path / "p.pdf"), cwd=school)

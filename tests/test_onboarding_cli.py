@@ -31,7 +31,7 @@ def test_a_scaffold_left_as_generated_fails_check_at_each_placeholder(project: P
     assert_clean_failure(result, *(f"schools/{NEW}/school.yml:{number}: " for number in marked),
                          "'roles.dsl.name' is still a placeholder: <<the designated safeguarding lead's name",
                          f"{len(marked)} problems found")
-    refused = run_cli("approve", NEW, "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=project)
+    refused = run_cli("approve", "--by", "Governing Board", NEW, "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=project)
     assert_clean_failure(refused, "is still a placeholder")
     assert not (project / "schools" / NEW / "releases").exists()
     fill_placeholders(project, NEW)
@@ -54,7 +54,7 @@ def test_a_school_like_another_starts_from_its_choices(project: Path):
 
 def test_an_approval_known_only_by_its_month_reads_as_that_month(project: Path, tmp_path: Path):
     assert scaffold(project, NEW, "--name", "Oak Primary").code == 0
-    approve = ["approve", NEW, "acceptable-use", "--note", "Adopted", "--kind", "edition", "--on"]
+    approve = ["approve", "--by", "Governing Board", NEW, "acceptable-use", "--note", "Adopted", "--kind", "edition", "--on"]
     result = run_cli(*approve, "2018-01", cwd=project)
     assert result.code == 0, result.text
     assert "version 2018-01 (edition)" in result.out and "next review: 1 January 2019" in result.out

@@ -146,6 +146,7 @@ def test_blank_sheets_per_role_and_missing_agreement_is_said(school: Path, tmp_p
     assert "Role: Parent" in page and "Child's name" in page
     result = scaffold(school, "little-acorns", "--phase", "nursery")
     assert result.code == 0
-    assert run_cli("approve", "little-acorns", "acceptable-use", "--on", "2025-09-01", "--note", "First", cwd=school).code == 0
+    assert run_cli("approve", "--by", "Governing Board", "little-acorns", "acceptable-use",
+                   "--on", "2025-09-01", "--note", "First", cwd=school).code == 0
     failure = run_cli("agreements", "little-acorns", "--role", "pupil", "-o", str(tmp_path / "x.pdf"), cwd=school)
     assert_clean_failure(failure, "no agreement for the role 'pupil'")

@@ -56,7 +56,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = copy_project(tmp_path_factory.mktemp("redline") / "project")
     # The shared library moves on after a school's last approval: approve today's draft, so only the planted edits differ.
-    approved = run_cli("approve", SLUG, POLICY, "--on", "2026-11-01", "--note", "Baseline for the planted edits", cwd=root)
+    approved = run_cli("approve", "--by", "Governing Body", SLUG, POLICY, "--on", "2026-11-01", "--note", "Baseline for the planted edits", cwd=root)
     assert approved.code == 0 or "identical to the last release" in approved.err, approved.text
     baseline = run_cli("diff", SLUG, POLICY, "--format", "json", cwd=root)
     assert json.loads(baseline.out)["changes"] == [], "the draft should equal the release just approved"

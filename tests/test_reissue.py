@@ -35,7 +35,7 @@ def commit(root: Path, message: str) -> None:
 
 
 def approve(root: Path, *extra: str):
-    return run_cli("approve", SLUG, POLICY, "--on", ON, "--kind", "edition", "--note", "First", *extra, cwd=root)
+    return run_cli("approve", "--by", "Governing Board", SLUG, POLICY, "--on", ON, "--kind", "edition", "--note", "First", *extra, cwd=root)
 
 
 def verify(root: Path):
@@ -117,7 +117,7 @@ def test_a_reissue_naming_a_release_never_committed_is_forged(committed: Path):
 
 def test_reissue_is_refused_without_a_committed_release_to_replace(committed: Path):
     assert_clean_failure(approve(committed, "--reissue", WHY), SHOWN, "still here", "delete it first")
-    assert_clean_failure(run_cli("approve", SLUG, POLICY, "--on", "2026-09-01", "--note", "Next", "--reissue", WHY,
+    assert_clean_failure(run_cli("approve", "--by", "Governing Board", SLUG, POLICY, "--on", "2026-09-01", "--note", "Next", "--reissue", WHY,
                                  cwd=committed), "2026-09-01", "nothing to re-issue", "without --reissue")
     assert_clean_failure(approve(committed, "--reissue", " "), "--reissue must say why")
     shutil.rmtree(committed / ".git")

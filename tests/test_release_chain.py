@@ -47,7 +47,7 @@ def chain_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                                                    ("facebook-cheat-sheet", "Facebook", "Facebook (and Instagram)")), strict=True):
         if change:
             change_clause(root, *change)
-        result = run_cli("approve", SLUG, POLICY, "--on", version, "--note", f"Approved {version}", *extra, cwd=root)
+        result = run_cli("approve", "--by", "Governing Board", SLUG, POLICY, "--on", version, "--note", f"Approved {version}", *extra, cwd=root)
         assert result.code == 0, result.text
     return base
 
@@ -171,7 +171,7 @@ def test_signatures_by_unknown_or_wrong_keys_are_named(chained: Path):
     result = verify(chained)
     assert_clean_failure(result, shown(VERSIONS[2]), "not among the school's signers",
                          shown(VERSIONS[1]), "does not match")
-    refused = run_cli("approve", SLUG, POLICY, "--on", "2026-10-01", "--note", "x", "--reaffirm",
+    refused = run_cli("approve", "--by", "Governing Board", SLUG, POLICY, "--on", "2026-10-01", "--note", "x", "--reaffirm",
                       "--sign", str(keys / "stranger.pem"), cwd=chained)
     assert_clean_failure(refused, f"schools/{SLUG}/school.yml", "not among the school's signers", "ed25519:")
 

@@ -28,7 +28,7 @@ def own_clause(root: Path, clause_id: str, title: str, text: str) -> None:
 
 def published_headings(root: Path) -> list[tuple[str, str]]:
     """(id, 'number title') of every clause heading on the school's published policy page, in order."""
-    assert run_cli("approve", SCHOOL, POLICY, "--on", "2026-11-02", "--note", "New structure", cwd=root).code == 0
+    assert run_cli("approve", "--by", "Trustees", SCHOOL, POLICY, "--on", "2026-11-02", "--note", "New structure", cwd=root).code == 0
     result = run_cli("build", SCHOOL, "--today", BUILD_DATE, cwd=root)
     assert result.code == 0, result.text
     html = (root / "site" / SCHOOL / POLICY / "index.html").read_text(encoding="utf-8")

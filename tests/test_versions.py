@@ -28,7 +28,7 @@ def fresh(project: Path) -> Path:
 
 
 def approve(root: Path, on: str, note: str = "Reviewed", *extra: str):
-    return run_cli("approve", SLUG, POLICY, "--on", on, "--note", note, *extra, cwd=root)
+    return run_cli("approve", "--by", "Governing Board", SLUG, POLICY, "--on", on, "--note", note, *extra, cwd=root)
 
 
 def releases(root: Path) -> list[Path]:
@@ -67,9 +67,9 @@ def test_approve_refuses_to_rewrite_history(fresh: Path):
     assert_clean_failure(approve(fresh, "2024-01-01"), "dated after")
     assert_clean_failure(approve(fresh, "2025-10-01"), "identical to the last release", "--reaffirm")
     assert_clean_failure(approve(fresh, "31/02/2025"), "not a date")
-    assert_clean_failure(run_cli("approve", "no-such-school", POLICY, "--on", "2025-10-01", "--note", "x", cwd=fresh),
+    assert_clean_failure(run_cli("approve", "--by", "Governing Board", "no-such-school", POLICY, "--on", "2025-10-01", "--note", "x", cwd=fresh),
                          "no school 'no-such-school'")
-    assert_clean_failure(run_cli("approve", SLUG, "wifi-policy", "--on", "2025-10-01", "--note", "x", cwd=fresh),
+    assert_clean_failure(run_cli("approve", "--by", "Governing Board", SLUG, "wifi-policy", "--on", "2025-10-01", "--note", "x", cwd=fresh),
                          "no policy 'wifi-policy'")
     assert tree_hash(fresh / "schools" / SLUG / "releases") == frozen
     reaffirmed = approve(fresh, "2025-10-01", "Annual review, no change", "--reaffirm")
@@ -162,7 +162,7 @@ def test_status_table_and_calendar(fresh: Path):
 def test_two_approvals_at_once_one_wins(fresh: Path):
     assert approve(fresh, "2024-09-10").code == 0
     change_clause(fresh, "printers", "printer", "multifunction device")
-    procs = [subprocess.Popen([str(CLI), "approve", SLUG, POLICY, "--on", day, "--note", "race"], cwd=fresh,
+    procs = [subprocess.Popen([str(CLI), "approve", "--by", "Governing Board", SLUG, POLICY, "--on", day, "--note", "race"], cwd=fresh,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for day in ("2025-09-10", "2025-09-10", "2025-09-11")]
     outcomes = [(p.wait(timeout=120), p.stderr.read()) for p in procs]

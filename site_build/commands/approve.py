@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..diff.compare import compare_documents
+from ..diff.correction import beyond_correction
 from ..errors import InputError
-from ..model.release import Letterhead, Reissue, Release, Signature, make_release, version_for
+from ..model.document import Document
+from ..model.release import Letterhead, Meeting, Reissue, Release, Signature, make_release, version_for
 from ..model.schema import School
 from ..store.git_history import in_git, reissue_target
 from ..store.releases import (
@@ -20,25 +23,37 @@ from ..store.signing import load_private_key, public_key_text, sign_hash
 from .school_policy import open_policy
 
 
-def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, note: str, kind: str,
-            reaffirm: bool, sign: Path | None = None, date_precision: str = "day",
+@dataclass(frozen=True)
+class Decision:
+    """What the board decided, as the clerk records it."""
+
+    on: dt.date  # the day it was approved (the 1st, with date_precision "month")
+    by: str  # the board, or a committee with a recorded delegation
+    note: str
+    kind: str = "update"
+    reaffirm: bool = False
+    date_precision: str = "day"
+    meeting: dt.date | None = None  # the meeting's date (default: `on`)
+    minute: str | None = None  # the minute that records the decision
+    effective: dt.date | None = None  # the day the policy takes effect (default: `on`)
+    expect: str | None = None  # the fingerprint of the draft that was circulated
+
+
+def approve(root: Path, slug: str, policy_id: str, decision: Decision, sign: Path | None = None,
             reissue: str | None = None) -> tuple[Release, Path]:
-    """Compose the draft and write it as a release, refusing anything that would rewrite history.
+    """Compose the draft and write it as a release, refusing anything that would rewrite history or record what no
+    board did.
 
     With `date_precision="month"`, `on` stands for its month (an old approval whose day nobody recorded); with
     `reissue` (why), it replaces the committed release of that date, which must have been deleted here."""
+    on, date_precision = decision.on, decision.date_precision
     opened = open_policy(root, slug, policy_id, as_at=on.replace(day=1) if date_precision == "month" else on)  # the law as it stood
     school, draft = opened.school, opened.draft
-    if not note.strip():
-        raise InputError("--note must say what changed (it goes in the change log)")
-    if reissue is not None and not reissue.strip():
-        raise InputError("--reissue must say why the release is re-issued (verify shows it beside the release)")
-    if on > dt.date.today():
-        raise InputError(f"--on {version_for(on, date_precision)} is in the future; a release records an approval that has happened",
-                          hint="approve it on or after the day the board agrees it")
+    _check_decision(decision, reissue)
+    approver, delegated = _authority(school.facts, policy_id, decision.by, school.path)
+    if decision.expect is not None:
+        _check_fingerprint(decision.expect, draft)
     signer = _signer(school.facts, sign, school.path) if sign else None
-    settings = school.facts.policies[policy_id]
-    approver = by or settings.approver or school.facts.governance.body
     with approval_lock(root, slug, policy_id):
         releases = read_releases(root, slug, policy_id)  # again, under the lock
         replaces = _replaces(root, release_dir(root, slug, policy_id) / f"{version_for(on, date_precision)}.json", reissue)
@@ -50,23 +65,76 @@ def approve(root: Path, slug: str, policy_id: str, on: dt.date, by: str | None, 
                                   hint="check the --on date" + ("; a month-only approval must be in a later month"
                                                                 if "month" in (last.date_precision, date_precision) else ""))
             unchanged = draft.content_hash() == last.document.content_hash()
-            if unchanged and not reaffirm:
+            if unchanged and not decision.reaffirm:
                 raise InputError("the draft is identical to the last release, so there is nothing to approve",
                                   hint="to record a review that changed nothing, add --reaffirm")
-            if reaffirm and not unchanged:
+            if decision.reaffirm and not unchanged:
                 raise InputError("--reaffirm records a review with no change, but the draft has changes",
                                   hint="approve it without --reaffirm; see `policy-site diff` for what changed")
-        elif reaffirm:
+            too_big = beyond_correction(compare_documents(last.document, draft)) if decision.kind == "correction" else None
+            if too_big:
+                raise InputError(f"--kind correction is for a small textual fix, but {too_big}",
+                                 hint="the board approves a change to what the policy says: approve it as --kind update")
+        elif decision.reaffirm:
             raise InputError("there is no earlier release to reaffirm", hint="approve the first version without --reaffirm")
-        release = make_release(draft, on, approver, note.strip(), kind, reaffirm, previous=last,
+        elif decision.kind == "correction":
+            raise InputError("a first approval cannot be a correction: there is nothing to correct",
+                             hint="approve the first version with --kind edition")
+        meeting = Meeting(decision.meeting or on, decision.minute, delegated)
+        release = make_release(draft, on, approver, decision.note.strip(), decision.kind, decision.reaffirm, previous=last,
                                date_precision=date_precision, reissue=replaces,
-                               letterhead=Letterhead.of(school.facts, policy_id), sources=opened.sources)
+                               letterhead=Letterhead.of(school.facts, policy_id), sources=opened.sources,
+                               meeting=meeting, effective=decision.effective)
         if signer:
             name, key = signer
             release = replace(release, signature=Signature(public_key_text(key.public_key()), name,
                                                            sign_hash(key, release.sha256)))
         path = write_release(root, slug, release)
     return release, path.relative_to(root)
+
+
+def _check_decision(decision: Decision, reissue: str | None) -> None:
+    today = dt.date.today()
+    if not decision.note.strip():
+        raise InputError("--note must say what changed (it goes in the change log)")
+    if reissue is not None and not reissue.strip():
+        raise InputError("--reissue must say why the release is re-issued (verify shows it beside the release)")
+    if decision.on > today:
+        raise InputError(f"--on {version_for(decision.on, decision.date_precision)} is in the future; a release records an "
+                         "approval that has happened", hint="approve it on or after the day the board agrees it")
+    if decision.meeting and (decision.meeting > today or decision.meeting > decision.on):
+        raise InputError(f"--meeting {decision.meeting} is after the approval (--on {decision.on})",
+                         hint="the meeting that approved it is on or before the approval date")
+    if decision.effective and decision.effective < decision.on:
+        raise InputError(f"--effective {decision.effective} is before the approval (--on {decision.on})",
+                         hint="a policy takes effect on or after the day it is approved")
+
+
+def _authority(school: School, policy_id: str, by: str, shown: Path) -> tuple[str, bool]:
+    """The approver as school.yml spells it, and whether it acts under a delegation; an error if it has no authority."""
+    settings = school.policies.get(policy_id)
+    board = (settings.approver if settings and settings.approver else None) or school.governance.body
+    if by.strip().casefold() == board.casefold():
+        return board, False
+    for delegation in school.governance.delegations:
+        if by.strip().casefold() == delegation.committee.casefold() and policy_id in delegation.policies:
+            return delegation.committee, True
+    raise InputError(f"--by {by!r}: {school.name}'s {policy_id} is approved by the {board}, and school.yml records no "
+                     f"delegation of it to {by!r}", shown,
+                     hint=f"give --by \"{board}\"; or, if the board has delegated it, record that in school.yml under "
+                          f"governance: delegations: - committee: {by}  policies: [{policy_id}]  minute: <where the board decided>")
+
+
+def _check_fingerprint(expected: str, draft: Document) -> None:
+    given = "".join(ch for ch in expected.lower() if ch in "0123456789abcdef")
+    if len(given) < 8:
+        raise InputError(f"--expect {expected!r} is too short to be a fingerprint",
+                         hint=f"copy it from the circulated redline or draft PDF, e.g. {draft.fingerprint}")
+    if not draft.content_hash().startswith(given):
+        raise InputError(f"the draft has changed since the version with fingerprint {expected} was circulated; "
+                         f"it is now {draft.fingerprint}",
+                         hint="nothing was approved: circulate the new draft (policy-site diff ... --format pdf) "
+                              "or undo the changes made since")
 
 
 def _replaces(root: Path, path: Path, why: str | None) -> Reissue | None:

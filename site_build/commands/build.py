@@ -132,7 +132,8 @@ def _build_in_worker(slug: str) -> IndexEntry:
 def _build_one(project: Project, states: dict[str, list[PolicyState]], options: BuildOptions, slug: str) -> IndexEntry:
     school = project.schools[slug]
     pages = school_pages(school, states[slug], options.today, options.draft, options.pdfs, options.as_at)
-    files = school_downloads(school.facts, states[slug], options.draft, PdfCache(_cache(options, "pdf"))) if options.pdfs else {}
+    files = school_downloads(school.facts, states[slug], options.draft, PdfCache(_cache(options, "pdf")),
+                             options.compose_date) if options.pdfs else {}
     build_school_site(project, school, pages, files, options.out, options.site_url, options.today)
     return index_entry(slug, school.facts.name, states[slug], options.today)
 

@@ -12,6 +12,7 @@ from ..diff.pending import with_reasons
 from ..errors import InputError
 from ..load.project import SchoolSource
 from ..model.document import Document
+from ..model.release import format_date
 from ..model.schema import PolicySettings
 from ..render.docx import redline_docx
 from ..render.pdf import html_to_pdf
@@ -63,8 +64,8 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
     school, releases, policy_id = opened.school, opened.releases, opened.policy_id
 
     def version(name: str | None) -> tuple[Document, str]:
-        if name == "draft":
-            return opened.draft, "the draft"
+        if name == "draft":  # what was circulated: its date and the fingerprint `approve --expect` checks
+            return opened.draft, f"the draft of {format_date(opened.as_at)} (fingerprint {opened.draft.fingerprint})"
         if not releases:
             raise InputError(f"{school.facts.name} has no approved release of '{policy_id}' yet",
                              f"schools/{school.slug}/releases/{policy_id}", hint="compare with --against, or approve a first version")

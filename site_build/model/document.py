@@ -79,6 +79,12 @@ class Document:
         """SHA-256 of the canonical JSON: equal documents have equal hashes."""
         return hashlib.sha256(canonical_json(self.to_data()).encode("utf-8")).hexdigest()
 
+    @property
+    def fingerprint(self) -> str:
+        """What a meeting pack and a minute cite: the first 12 hex digits of the content hash, in groups of four."""
+        digits = self.content_hash()[:12]
+        return "-".join(digits[i:i + 4] for i in range(0, 12, 4))
+
 
 def canonical_json(data: object) -> str:
     """One encoding per value: sorted keys, no insignificant whitespace, UTF-8 kept as is."""

@@ -42,6 +42,30 @@ class Reissue:
 
 
 @dataclass(frozen=True)
+class Meeting:
+    """The meeting that approved a release: its date, the minute that records it, and under what authority."""
+
+    on: dt.date
+    minute: str | None = None
+    delegated: bool = False  # a committee under a delegation recorded in school.yml, not the full board
+
+    @property
+    def words(self) -> str:
+        """'the full board's meeting of 18 October 2021 (minute 5.2)'."""
+        kind = "a committee meeting under delegation" if self.delegated else "the full board's meeting"
+        return f"{kind} of {format_date(self.on)}" + (f" (minute {self.minute})" if self.minute else "")
+
+    def to_data(self) -> dict:
+        return {"on": self.on.isoformat(), "minute": self.minute, "delegated": self.delegated}
+
+    @classmethod
+    def from_data(cls, data: dict) -> Meeting:
+        if not isinstance(data["minute"], (str, type(None))) or not isinstance(data["delegated"], bool):
+            raise ValueError("'meeting' should have a date, a minute (text or null) and delegated (true or false)")
+        return cls(dt.date.fromisoformat(data["on"]), data["minute"], data["delegated"])
+
+
+@dataclass(frozen=True)
 class Letterhead:
     """What a printed policy says about its school besides the text; a release keeps it as it was on approval."""
 
@@ -114,6 +138,12 @@ class Release:
     reissue: Reissue | None = None  # set when it replaces a committed release of the same date
     letterhead: Letterhead | None = None  # the school's name, address and contacts as on approval (older releases: None)
     sources: Sources | None = None  # fingerprints of what it was composed from (older releases: None)
+    meeting: Meeting | None = None  # the meeting that approved it (older releases: not recorded)
+    effective: dt.date | None = None  # the day it takes effect, when not the approval date
+
+    @property
+    def in_force_from(self) -> dt.date:
+        return self.effective or self.approved_on
 
     @property
     def printed_letterhead(self) -> Letterhead:
@@ -169,6 +199,10 @@ class Release:
             data["letterhead"] = self.letterhead.to_data()
         if self.sources:
             data["sources"] = self.sources.to_data()
+        if self.meeting:
+            data["meeting"] = self.meeting.to_data()
+        if self.effective:
+            data["effective"] = self.effective.isoformat()
         return data
 
 
@@ -181,17 +215,20 @@ def release_hash(data: dict) -> str:
 def make_release(document: Document, approved_on: dt.date, approved_by: str, note: str, kind: str,
                  reaffirmed: bool = False, previous: Release | None = None, date_precision: str = "day",
                  reissue: Reissue | None = None, letterhead: Letterhead | None = None,
-                 sources: Sources | None = None) -> Release:
+                 sources: Sources | None = None, meeting: Meeting | None = None, effective: dt.date | None = None) -> Release:
     """A new release, chained to `previous` (the policy's last release, if any).
 
     With `date_precision="month"` it is dated the 1st of `approved_on`'s month, and its review counts from that day;
-    with `reissue` it records which committed release it replaces, and why."""
+    with `reissue` it records which committed release it replaces, and why. A correction keeps the review date of
+    the release it corrects."""
     if date_precision == "month":
         approved_on = approved_on.replace(day=1)
     next_review = add_months(approved_on, cycle_in_months(document.review_cycle))
+    if kind == "correction" and previous is not None:  # a correction is not a review: the cycle runs on
+        next_review = previous.next_review
     release = Release(version_for(approved_on, date_precision), kind, approved_on, approved_by, note, next_review,
                       reaffirmed, document, "", previous.sha256 if previous else None, date_precision=date_precision,
-                      reissue=reissue, letterhead=letterhead, sources=sources)
+                      reissue=reissue, letterhead=letterhead, sources=sources, meeting=meeting, effective=effective)
     return replace(release, sha256=release_hash(release.to_data()))
 
 

@@ -125,10 +125,19 @@ class Systems(Strict):
     guest_wifi: bool = False
 
 
+class Delegation(Strict):
+    """The board has delegated approving these policies to a committee (as its scheme of delegation records)."""
+
+    committee: Text  # "Resources Committee"
+    policies: list[Slug] = Field(min_length=1)
+    minute: Text | None = None  # where the board recorded the delegation
+
+
 class Governance(Strict):
     body: Text = Field(description="what the board is called, e.g. 'Local Governing Board'")
     members: Literal["governors", "trustees"] = "governors"
     chair_title: Text | None = None
+    delegations: list[Delegation] = []
 
 
 class ItemAddition(Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from pathlib import Path
@@ -27,13 +28,14 @@ def markdown_html(text: str) -> Markup:
     return Markup(clean_html(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)))
 
 
-def version_line(release: Release | None) -> str:
+def version_line(release: Release | None, document: Document, draft_date: dt.date | None = None) -> str:
+    """The line under the title (and at the foot of every page): which version, or which draft, this is."""
     if release is None:
-        return "Draft: not approved"
+        return f"Draft{' of ' + format_date(draft_date) if draft_date else ''}, fingerprint {document.fingerprint}: not approved"
     return f"Version {release.label}, approved by {release.approved_by} {release.on_date}"
 
 
-def policy_html(document: Document, letterhead: Letterhead, release: Release | None) -> str:
+def policy_html(document: Document, letterhead: Letterhead, release: Release | None, draft_date: dt.date | None = None) -> str:
     """The print HTML of one policy: cover, contents with page numbers, numbered clauses.
 
     A release prints only what it froze (its letterhead); a draft prints the school's letterhead today."""
@@ -41,10 +43,13 @@ def policy_html(document: Document, letterhead: Letterhead, release: Release | N
     if letterhead.written_by:
         details.append(("Written by", letterhead.written_by))
     if release is not None:
-        details += [("Approved by", release.approved_by), ("Approved", release.when_approved),
-                    ("Change", release.note), ("Next review", format_date(release.next_review))]
+        details += [("Approved by", release.approved_by), ("Approved", release.when_approved)]
+        if release.meeting:
+            details.append(("Meeting", release.meeting.words))
+        details += [("In force from", format_date(release.in_force_from)), ("Change", release.note),
+                    ("Next review", format_date(release.next_review)), ("Text fingerprint", document.fingerprint)]
     return TEMPLATES.get_template("policy.html").render(
-        document=document, letterhead=letterhead, draft=release is None, version_line=version_line(release), details=details,
+        document=document, letterhead=letterhead, draft=release is None, version_line=version_line(release, document, draft_date), details=details,
         clauses=[(clause, markdown_html(clause.text)) for clause in document.clauses])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..model.release import Letterhead, PolicyState
 from ..model.schema import School
 from ..render.agreements import blank_agreement_pdfs
@@ -10,7 +12,8 @@ from ..store.releases import release_manifest
 from .pages import agreement_pdf_path, pdf_name
 
 
-def school_downloads(school: School, states: list[PolicyState], draft: bool, cache: PdfCache) -> dict[str, bytes]:
+def school_downloads(school: School, states: list[PolicyState], draft: bool, cache: PdfCache,
+                     draft_date: dt.date | None = None) -> dict[str, bytes]:
     """The PDFs a school's site offers: each approved policy, its blank agreements, and drafts when asked."""
     files = {"releases.json": release_manifest(states)}  # the chains' heads, for `verify --site`
     for state in states:
@@ -21,5 +24,5 @@ def school_downloads(school: School, states: list[PolicyState], draft: bool, cac
             for clause_id, pdf in blank_agreement_pdfs(release.document, school, list(state.releases), cache).items():
                 files[agreement_pdf_path(clause_id)] = pdf
         if draft:
-            files[f"{pid}/{pdf_name(pid, draft=True)}"] = html_to_pdf(policy_html(state.draft, Letterhead.of(school, pid), None), cache)
+            files[f"{pid}/{pdf_name(pid, draft=True)}"] = html_to_pdf(policy_html(state.draft, Letterhead.of(school, pid), None, draft_date), cache)
     return files

@@ -107,8 +107,7 @@ def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> 
 def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefix: str, pdfs: bool) -> list[str]:
     status = review_status(list(state.releases), today)
     kind = "danger" if status.overdue else "info"
-    lines = [f'!!! {kind} "Version {release.label}"',
-             f"    Approved by {literal_markdown(release.approved_by)} {release.on_date}.",
+    lines = [f'!!! {kind} "Version {release.label}"', f"    {_approval_record(release)}",
              f"    Next review: {format_date(release.next_review)}."]
     if status.overdue:
         lines.append(f"    **This policy is overdue for review** (it was due on {format_date(release.next_review)}).")
@@ -117,6 +116,13 @@ def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefi
         lines.append(f"    [Download PDF]({link_prefix}{pdf_name(state.policy_id)}){{ .md-button }}")
     lines.append("")
     return lines
+
+
+def _approval_record(release: Release) -> str:
+    """'Approved by X on D (meeting ..., minute ...). In force from D. Text fingerprint: F.' for pages."""
+    meeting = f" at {literal_markdown(release.meeting.words)}" if release.meeting else ""
+    return (f"Approved by {literal_markdown(release.approved_by)} {release.on_date}{meeting}. "
+            f"In force from {format_date(release.in_force_from)}. Text fingerprint: `{release.document.fingerprint}`.")
 
 
 def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: str | None, pdfs: bool,
@@ -137,14 +143,18 @@ def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: st
 def _archived_page(state: PolicyState, release: Release, images: frozenset[str]) -> str:
     current = state.current
     lines = [NOT_IN_SEARCH, f"# {literal_markdown(release.document.title)}: version {literal_markdown(release.label)}", ""]
-    if current is not None and release.version != current.version:
+    later = [r for r in state.releases if r.approved_on > release.approved_on]
+    if later:
+        until = later[0].in_force_from - dt.timedelta(days=1)
+        replaced_by = f"version {literal_markdown(later[0].label)}"
+        newest = "" if later[0] is current else f"; the current version is [version {literal_markdown(later[-1].label)}](../index.md)"
         lines += ['!!! warning "Superseded version"',
-                  f"    This version was approved {release.on_date} and has been superseded by "
-                  f"[version {literal_markdown(current.label)}](../index.md). It is kept here for reference.", ""]
+                  f"    This version was in force from {format_date(release.in_force_from)} to {format_date(until)}, when "
+                  f"{replaced_by if newest else f'[{replaced_by}](../index.md)'} replaced it{newest}. It is kept here for reference.", ""]
     else:
-        lines += ['!!! note "Current version"', "    This is the version now in force: see [the policy](../index.md).", ""]
-    lines += [f"Approved by {literal_markdown(release.approved_by)} {release.on_date}. "
-              f"Change: {literal_markdown(release.note)}", ""]
+        lines += ['!!! note "Current version"', f"    This is the version in force since {format_date(release.in_force_from)}: "
+                  "see [the policy](../index.md).", ""]
+    lines += [_approval_record(release), "", f"Change: {literal_markdown(release.note)}", ""]
     return "\n".join(lines) + "\n" + document_markdown(release.document, images, "../../assets/")
 
 
@@ -176,6 +186,7 @@ def _draft_page(state: PolicyState, pdfs: bool, images: frozenset[str], as_at: d
     lines = [f"# {literal_markdown(state.draft.title)}: draft", "",
              '!!! danger "Draft: not approved"',
              "    This is a draft for review. It has not been approved and is not in force.",
+             f"    Text fingerprint: `{state.draft.fingerprint}` (quote it when approving: `approve --expect`).",
              f"    It is composed as at {format_date(as_at)}: with the law and guidance in force on that day." if as_at else "",
              f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})" if pdfs else "", ""]
     return "\n".join(lines) + "\n" + document_markdown(state.draft, images)
@@ -184,11 +195,14 @@ def _draft_page(state: PolicyState, pdfs: bool, images: frozenset[str], as_at: d
 def _change_log_page(state: PolicyState) -> str:
     lines = [f"# {literal_markdown(state.title)}: change log", "",
              "Each row is a version approved by the governing body. \"Where\" is worked out from the text itself.", "",
-             "| Date | Where | Change | Approved by | Next review | Version |", "| --- | --- | --- | --- | --- | --- |"]
+             "| Date | Where | Change | Approved by | In force from | Next review | Version |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for row in change_log(list(state.releases)):
         r = row.release
+        meeting = f", at {literal_markdown(r.meeting.words)}" if r.meeting else ""
         lines.append(f"| {r.when_approved} | {literal_markdown(row.where)} | {literal_markdown(r.note)} "
-                     f"| {literal_markdown(r.approved_by)} | {format_date(r.next_review)} | [{literal_markdown(r.label)}](versions/{r.version}.md) |")
+                     f"| {literal_markdown(r.approved_by)}{meeting} | {format_date(r.in_force_from)} | {format_date(r.next_review)} "
+                     f"| [{literal_markdown(r.label)}](versions/{r.version}.md)<br>`{r.document.fingerprint}` |")
     return "\n".join(lines) + "\n"
 
 

@@ -22,6 +22,7 @@ from ..model.document import Document
 from ..model.release import (
     RELEASE_FORMAT,
     Letterhead,
+    Meeting,
     PolicyState,
     Reissue,
     Release,
@@ -40,7 +41,8 @@ FORMAT_1_KEYS = {"format", "version", "kind", "approved_on", "approved_by", "not
                  "document", "sha256"}
 FORMAT_2_KEYS = FORMAT_1_KEYS | {"previous_sha256", "signature", "date_precision",  # date_precision: only "month"
                                   "reissue",  # reissue: only in a release that replaces a committed one
-                                  "letterhead", "sources"}  # what it prints and what it was composed from (newer ones)
+                                  "letterhead", "sources",  # what it prints and what it was composed from (newer ones)
+                                  "meeting", "effective"}  # the meeting that approved it; when it takes effect
 
 
 def release_dir(root: Path, slug: str, policy_id: str) -> Path:
@@ -121,6 +123,8 @@ def _release_from(data: Any, shown: Path) -> Release:
         reissue=_reissue(data.get("reissue")),
         letterhead=Letterhead.from_data(data["letterhead"]) if "letterhead" in data else None,
         sources=Sources.from_data(data["sources"]) if "sources" in data else None,
+        meeting=Meeting.from_data(data["meeting"]) if "meeting" in data else None,
+        effective=dt.date.fromisoformat(_text(data, "effective")) if "effective" in data else None,
     )
     if version_for(release.approved_on, precision) != release.version or precision == "month" and release.approved_on.day != 1:
         raise ValueError(f"version {release.version} is not its approval date {release.approved_on}")
