@@ -6,8 +6,8 @@ import re
 
 from .compare import Change
 
-MAX_WORDS = 12  # words inserted or deleted across the whole policy
-MAX_CLAUSES = 3
+MAX_WORDS = 6  # words inserted or deleted across the whole policy: a few slips, each a word out and a word in
+MAX_CLAUSES = 2
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s", re.MULTILINE)
 
 

@@ -64,7 +64,8 @@ def test_a_month_only_release_is_recorded_read_back_and_shown_as_its_month(tmp_p
     read = read_releases(root, "s", "acceptable-use")
     assert [(r.version, r.date_precision, r.when_approved) for r in read] == [
         ("2018-01", "month", "January 2018"), ("2018-02-01", "day", "1 February 2018")]
-    assert read[0].on_date == "in January 2018" and version_line(read[0], read[0].document) == "Version 2018-01 (edition), approved by Board in January 2018"
+    assert read[0].on_date == "in January 2018"
+    assert version_line(read[0], read[0].document) == "Version 2018-01 (edition), approved by Board in January 2018"
 
 
 def test_a_month_only_release_cannot_be_turned_into_another_date(tmp_path: Path):
