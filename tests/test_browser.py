@@ -281,7 +281,7 @@ def test_archived_release_carries_a_version_banner(tab, site_url):
     page.goto(archived[0])
     banner = page.locator("article .admonition.warning")
     expect(banner.locator(".admonition-title")).to_have_text("Superseded version")
-    expect(banner).to_contain_text("has been superseded by")
+    expect(banner).to_contain_text("was in force from")
     banner.locator("a").first.click()
     expect(page).to_have_url(policy)
     page.goto(current)

@@ -31,7 +31,7 @@ def markdown_html(text: str) -> Markup:
 def version_line(release: Release | None, document: Document, draft_date: dt.date | None = None) -> str:
     """The line under the title (and at the foot of every page): which version, or which draft, this is."""
     if release is None:
-        return f"Draft{' of ' + format_date(draft_date) if draft_date else ''}, fingerprint {document.fingerprint}: not approved"
+        return f"Draft: not approved ({format_date(draft_date) + ', ' if draft_date else ''}fingerprint {document.fingerprint})"
     return f"Version {release.label}, approved by {release.approved_by} {release.on_date}"
 
 
