@@ -173,12 +173,18 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 @click.pass_context
 @reports_errors
 def check(ctx: click.Context) -> None:
-    """Validate every school, clause and outline; report every problem at once."""
+    """Validate every school, clause and outline; report every problem at once.
+
+    Warns (without failing) of each school.yml setting that holds back a model update."""
     from .commands.check import check as check_project
 
     summary = check_project(project_root(ctx))
+    for warning in summary.warnings:
+        err.print("[bold yellow]warning:[/] ", end="")
+        err.print(str(warning), markup=False, soft_wrap=True, emoji=False)
+    count = len(summary.warnings)
     console.print(f"ok: {summary.schools} schools, {summary.policies} policies, {summary.clauses} shared clauses, "
-                  "no problems found")
+                  "no problems found" + (f"; {count} warning{'s' if count != 1 else ''}" if count else ""))
 
 
 @main.command("new-school")
