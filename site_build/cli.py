@@ -323,10 +323,10 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
             console.print(line, markup=False, highlight=False)
     if ics and written:
         write_ics(board.rows, ics, day, written, remind_days, url)
-        console.print(f"wrote {ics}", markup=False)
+        console.print(f"wrote {shown(ics)}", markup=False)
     if csv_path:
         write_csv(board.rows, csv_path)
-        console.print(f"wrote {csv_path}", markup=False)
+        console.print(f"wrote {shown(csv_path)}", markup=False)
 
 
 @main.command()
