@@ -173,12 +173,18 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 @click.pass_context
 @reports_errors
 def check(ctx: click.Context) -> None:
-    """Validate every school, clause and outline; report every problem at once."""
+    """Validate every school, clause and outline; report every problem at once.
+
+    Warns (without failing) of each school.yml setting that holds back a model update."""
     from .commands.check import check as check_project
 
     summary = check_project(project_root(ctx))
+    for warning in summary.warnings:
+        err.print("[bold yellow]warning:[/] ", end="")
+        err.print(str(warning), markup=False, soft_wrap=True, emoji=False)
+    count = len(summary.warnings)
     console.print(f"ok: {summary.schools} schools, {summary.policies} policies, {summary.clauses} shared clauses, "
-                  "no problems found")
+                  "no problems found" + (f"; {count} warning{'s' if count != 1 else ''}" if count else ""))
 
 
 @main.command("new-school")
@@ -297,31 +303,41 @@ def keygen(ctx: click.Context, out: Path) -> None:
 @click.option("--today", "today_text", metavar="DATE", help="Judge review dates as of this date (default: today).")
 @click.option("--within", default=60, show_default=True, help="Flag reviews due within this many days.")
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), help="Also write the review dates as an iCalendar file.")
+@click.option("--remind-days", type=click.IntRange(0, 366), default=14, show_default=True, metavar="N",
+              help="In the iCalendar file, a reminder this many days before each review.")
+@click.option("--site-url", metavar="URL", help="Where the sites are published (as for build): each calendar event "
+              "links to the policy's page, and to its draft's page when one awaits approval.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the table as a CSV file.")
 @click.option("--pending", is_flag=True, help="List each draft's changes from its approved version, clause by clause, "
               "with whose change each is (the shared model's or the school's) and why.")
 @click.pass_context
 @reports_errors
-def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, csv_path: Path | None,
-           pending: bool) -> None:
+def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, remind_days: int, site_url: str | None,
+           csv_path: Path | None, pending: bool) -> None:
     """Review dashboard: every school and policy, its version, when it is due and whether its draft has changed."""
-    from .commands.status import pending_lines, review_rows, review_table, write_csv, write_ics
+    from .commands.status import awaiting_line, checked_site_url, dashboard, pending_lines, pinned_lines, review_table, write_csv, write_ics
     from .store.output_paths import check_output_file
 
     root = project_root(ctx)
     ics = ics and check_output_file(root, ics, "--ics")
     csv_path = csv_path and check_output_file(root, csv_path, "--csv")
-    rows = review_rows(root, today(today_text), within)
-    console.print(review_table(rows))
+    url = checked_site_url(site_url) if site_url else None
+    written = build_time() if ics else None  # DTSTAMP: when the file is written (SOURCE_DATE_EPOCH, if set)
+    day = today(today_text)
+    board = dashboard(root, day, within)
+    console.print(review_table(board.rows))
+    console.print(awaiting_line(board.rows), markup=False, highlight=False)
+    for line in pinned_lines(board.pinned):
+        console.print(line, markup=False, highlight=False)
     if pending:
-        for line in pending_lines(rows):
+        for line in pending_lines(board.rows):
             console.print(line, markup=False, highlight=False)
-    if ics:
-        write_ics(rows, ics)
-        console.print(f"wrote {ics}", markup=False)
+    if ics and written:
+        write_ics(board.rows, ics, day, written, remind_days, url)
+        console.print(f"wrote {shown(ics)}", markup=False)
     if csv_path:
-        write_csv(rows, csv_path)
-        console.print(f"wrote {csv_path}", markup=False)
+        write_csv(board.rows, csv_path)
+        console.print(f"wrote {shown(csv_path)}", markup=False)
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""`check`: validate every school, clause and outline, and report every problem at once."""
+"""`check`: validate every school, clause and outline, and report every problem at once; warn of pinned variables."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ErrorCollector, PolicySiteError
+from ..diff.pinned import pinned_in
+from ..errors import ErrorCollector, PolicySiteError, Problem
 from ..load.base_config import load_base_config
 from ..load.project import load_project
 from .school_policy import policy_states
@@ -17,10 +18,12 @@ class CheckSummary:
     schools: int
     policies: int
     clauses: int
+    warnings: tuple[Problem, ...] = ()  # not errors: each school.yml setting that holds back a model update
 
 
-def check(root: Path) -> CheckSummary:
+def check(root: Path, today: dt.date | None = None) -> CheckSummary:
     """Load and compose everything; every problem found is raised together (as `Problems`)."""
+    today = today or dt.date.today()
     errors = ErrorCollector()
     project = load_project(root, errors=errors)
     try:
@@ -29,8 +32,10 @@ def check(root: Path) -> CheckSummary:
         errors.add(exc)
     states: dict = {}
     try:
-        states = policy_states(project, dt.date.today())  # the schools and clauses that loaded are still composed and checked
+        states = policy_states(project, today)  # the schools and clauses that loaded are still composed and checked
     except PolicySiteError as exc:
         errors.add(exc)
     errors.raise_if_any()
-    return CheckSummary(len(project.schools), sum(len(s) for s in states.values()), len(project.clauses))
+    pinned = pinned_in(project, [state.draft for school in states.values() for state in school], today)
+    return CheckSummary(len(project.schools), sum(len(s) for s in states.values()), len(project.clauses),
+                        tuple(item.warning() for item in pinned))
