@@ -63,7 +63,7 @@ def test_an_approval_known_only_by_its_month_reads_as_that_month(project: Path, 
     status = run_cli("status", "--today", BUILD_DATE, "--csv", str(tmp_path / "s.csv"), cwd=project)
     assert status.code == 0, status.text
     row = next(r for r in csv.reader((tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()) if r[0] == "Oak Primary")
-    assert row[2:5] == ["2018-01 (edition)", "January 2018 by Governing Board", "2019-01-01"]
+    assert row[2:6] == ["2018-01 (edition)", "2018-01", "Governing Board", "2019-01-01"]
     built = run_cli("build", NEW, "--today", BUILD_DATE, cwd=project)
     assert built.code == 0, built.text
     site = project / "site" / NEW
