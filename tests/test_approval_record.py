@@ -122,6 +122,9 @@ def test_the_record_is_on_the_site_and_in_the_pdf(root: Path):
     assert "minute GB 26/2" in log and text_fingerprint in log and "1 February 2026" in log
     archived = _text(site / "versions" / "2025-09-01.html")
     assert "in force from 1 September 2025 to 31 January 2026" in archived
+    every = _text(site / "versions" / "index.html")
+    assert "from 1 September 2025 to 31 January 2026" in every and "from 1 February 2026 (current)" in every
+    assert every.index("2026-01-10") < every.index("2025-09-01") and text_fingerprint in every
     pages = PdfReader(io.BytesIO((site / f"{POLICY}.pdf").read_bytes())).pages
     pdf = unicodedata.normalize("NFKC", "\n".join(page.extract_text() for page in pages))
     assert "the full board's meeting of 8 January 2026 (minute GB 26/2)" in pdf

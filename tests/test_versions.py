@@ -106,14 +106,14 @@ def test_change_log_where_comes_from_the_text(fresh: Path):
     assert approve(fresh, "2025-09-10", "Printing rules reworded").code == 0
     change_clause(fresh, "facebook-cheat-sheet", "Facebook", "Facebook (and Instagram)")
     assert approve(fresh, "2026-09-10", "Cheat sheet covers Instagram", "--kind", "edition").code == 0
-    printers_section = number_of(fresh, "printers").split(".")[0]
+    printers_section = number_of(fresh, "printers")  # "Where" names the sub-section
     appendix = number_of(fresh, "facebook-cheat-sheet")
     assert run_cli("build", SLUG, "--today", "2026-10-01", cwd=fresh).code == 0
     log = (fresh / "site" / SLUG / POLICY / "changelog.html").read_text()
     rows = log.split("<tr>")[2:]
     assert "10 September 2026" in rows[0] and appendix in rows[0] and "Cheat sheet covers Instagram" in rows[0]
     assert "10 September 2025" in rows[1] and f"Section {printers_section}" in rows[1] and appendix not in rows[1]
-    assert "10 September 2024" in rows[2] and "first approval" in rows[2]
+    assert "10 September 2024" in rows[2] and "Whole policy (first version recorded here)" in rows[2]  # adopted earlier
 
 
 def test_archived_versions_have_stable_urls_and_superseded_banner(fresh: Path):

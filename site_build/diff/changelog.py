@@ -18,8 +18,8 @@ def change_log(releases: list[Release]) -> list[ChangeLogRow]:
     """One row per release, newest first; 'where' comes from what actually changed."""
     rows = []
     for index, release in enumerate(releases):
-        if index == 0:
-            where = "Whole policy (first approval)"
+        if index == 0:  # a history brought in may start with an update: it is the first version recorded, not adopted
+            where = "Whole policy (first approval)" if release.kind == "edition" else "Whole policy (first version recorded here)"
         elif release.reaffirmed:
             where = "No change (reviewed)"
         else:

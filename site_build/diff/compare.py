@@ -145,14 +145,13 @@ def summary_counts(changes: list[Change]) -> dict[str, int]:
 
 
 def changed_sections(changes: list[Change]) -> list[str]:
-    """Where the changes were made, by top-level section: ['Section 5', 'Appendix 1']."""
+    """Where the changes were made, down to the sub-section: ['Section 5.2', 'Appendix 1']."""
     found: list[str] = []
     for change in changes:
         if change.kind == "renumbered":
             continue
         number = change.number
-        top = number.split(".")[0]
-        label = top if top.startswith("Appendix") else f"Section {top}"
+        label = number if number.startswith("Appendix") else f"Section {number}"
         if label not in found:
             found.append(label)
     return found

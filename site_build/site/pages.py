@@ -57,7 +57,8 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
         if state.releases:
             pages[f"{pid}/changelog.md"] = _change_log_page(state)
             section.append({"Change log": f"{pid}/changelog.md"})
-            versions: list = []
+            pages[f"{pid}/versions/index.md"] = _versions_page(state)
+            versions: list = [{"Every version": f"{pid}/versions/index.md"}]
             for release in reversed(state.releases):
                 path = f"{pid}/versions/{release.version}.md"
                 pages[path] = _archived_page(state, release, school.images)
@@ -111,7 +112,7 @@ def _status_box(state: PolicyState, release: Release, today: dt.date, link_prefi
              f"    Next review: {format_date(release.next_review)}."]
     if status.overdue:
         lines.append(f"    **This policy is overdue for review** (it was due on {format_date(release.next_review)}).")
-    lines.append(f"    See the [change log]({link_prefix}changelog.md) and [all versions]({link_prefix}versions/{release.version}.md).")
+    lines.append(f"    See the [change log]({link_prefix}changelog.md) and [all versions]({link_prefix}versions/index.md).")
     if pdfs:
         lines.append(f"    [Download PDF]({link_prefix}{pdf_name(state.policy_id)}){{ .md-button }}")
     lines.append("")
@@ -190,6 +191,21 @@ def _draft_page(state: PolicyState, pdfs: bool, images: frozenset[str], as_at: d
              f"    It is composed as at {format_date(as_at)}: with the law and guidance in force on that day." if as_at else "",
              f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})" if pdfs else "", ""]
     return "\n".join(lines) + "\n" + document_markdown(state.draft, images)
+
+
+def _versions_page(state: PolicyState) -> str:
+    """Every approved version, newest first, with the days it was in force and the fingerprint a minute cites."""
+    lines = [NOT_IN_SEARCH, f"# {literal_markdown(state.title)}: every version", "",
+             "| Version | Approved | In force | Text fingerprint |", "| --- | --- | --- | --- |"]
+    releases = list(state.releases)
+    for index in range(len(releases) - 1, -1, -1):
+        release = releases[index]
+        later = releases[index + 1] if index + 1 < len(releases) else None
+        until = f"to {format_date(later.in_force_from - dt.timedelta(days=1))}" if later else "(current)"
+        lines.append(f"| [{literal_markdown(release.label)}]({release.version}.md) | {release.when_approved} by "
+                     f"{literal_markdown(release.approved_by)} | from {format_date(release.in_force_from)} {until} "
+                     f"| `{release.document.fingerprint}` |")
+    return "\n".join(lines) + "\n"
 
 
 def _change_log_page(state: PolicyState) -> str:
