@@ -14,6 +14,7 @@ import zipfile
 from docx import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
 from ..diff.compare import Change, summary_counts
@@ -24,6 +25,10 @@ AUTHOR = "policy-site"
 def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.datetime) -> bytes:
     """Summary with links to each clause, then each changed clause with its tracked changes."""
     word = WordDocument()
+    _british_a4(word)
+    for field in ("subject", "keywords", "comments", "category", "content_status"):  # the template's "python-docx" text
+        setattr(word.core_properties, field, "")
+    word.core_properties.language = "en-GB"
     word.core_properties.author = AUTHOR
     word.core_properties.title = heading
     word.core_properties.created = when
@@ -63,6 +68,35 @@ def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.da
     buffer = io.BytesIO()
     word.save(buffer)
     return _dated(buffer.getvalue(), when)
+
+
+def _british_a4(word) -> None:
+    """A4 paper with 2 cm margins, and British English for proofing (python-docx's template is US Letter, en-US)."""
+    for section in word.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(20)
+    styles = word.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run_defaults.append(properties)
+    for old in properties.findall(qn("w:lang")):
+        properties.remove(old)
+    language = OxmlElement("w:lang")
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        language.set(qn(attribute), "en-GB")
+    properties.append(language)
+    theme_language = word.settings.element.find(qn("w:themeFontLang"))
+    if theme_language is not None:
+        theme_language.set(qn("w:val"), "en-GB")
 
 
 def _dated(package: bytes, when: dt.datetime) -> bytes:
