@@ -109,6 +109,7 @@ def test_status_table_says_how_overdue_and_what_awaits_approval(project: Path):
 
 def test_csv_has_the_approval_date_and_body_apart_with_iso_dates(project: Path, tmp_path: Path):
     assert scaffold(project, NEW, "--name", "Oak Primary").code == 0
+    edit_school(project, NEW, lambda data: data["governance"].update(body="=SUM(A1)"))  # a board named like a formula
     approved = run_cli("approve", NEW, POLICY, "--on", "2018-01", "--by", "=SUM(A1)", "--note", "Adopted", cwd=project)
     assert approved.code == 0, approved.text
     path = tmp_path / "reviews.csv"
@@ -165,7 +166,7 @@ def test_calendar_uids_survive_a_policy_rename(project: Path, tmp_path: Path):
         data["policies"][POLICY]["title"] = "Online safety and acceptable use"
 
     edit_school(project, CALVERLEY, rename)
-    approved = run_cli("approve", CALVERLEY, POLICY, "--on", "2026-11-27", "--note", "Renamed", cwd=project)
+    approved = run_cli("approve", CALVERLEY, POLICY, "--on", "2026-11-27", "--by", "CPPS Full Board", "--note", "Renamed", cwd=project)
     assert approved.code == 0, approved.text
     status(project, "--ics", str(second))
     old, new = events(first), events(second)
