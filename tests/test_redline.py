@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import assert_clean_failure, edit_school, run_cli
 
-from site_build.diff.compare import compare_documents, word_diff
+from site_build.diff.compare import compare_documents, summary_counts, word_diff
 from site_build.model.document import Clause, Document
+from site_build.render.redline import summary_lines
 
 SLUG = "tudhoe-moor-nursery"
 POLICY = "acceptable-use"
@@ -155,3 +156,12 @@ def test_against_model_and_against_another_school(planted: Path):
 def test_diff_bad_versions_are_clear(planted: Path):
     assert_clean_failure(run_cli("diff", SLUG, POLICY, "--from", "1999-01-01", cwd=planted), "no release '1999-01-01'")
     assert_clean_failure(run_cli("diff", SLUG, POLICY, "--format", "docx", cwd=planted), "give -o FILE.docx")
+
+
+def test_a_clause_moved_and_edited_counts_as_both():
+    old = doc(("1", "a", "A"), ("2", "b", "B"), ("3", "c", "C"), ("4", "d", "D"))
+    new = doc(("1", "a", "A"), ("2", "c", "C"), ("3", "d", "D"), ("4", "b", "B, and more"))
+    changes = [c for c in compare_documents(old, new) if c.kind != "renumbered"]
+    assert [(c.id, c.label) for c in changes] == [("b", "moved and changed")]
+    assert summary_counts(changes)["changed"] == 1 and summary_counts(changes)["moved"] == 1
+    assert "4. B (was section 2): moved and changed" in "\n".join(summary_lines(changes))

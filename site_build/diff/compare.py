@@ -31,6 +31,11 @@ class Change:
     why: str = field(default="", compare=False)  # whose change it is and why ("Shared model: KCSIE 2025 ..."), if known
 
     @property
+    def label(self) -> str:
+        """How the change is named to readers: its kind, or 'moved and changed' for a clause that is both."""
+        return "moved and changed" if self.kind == "moved" and (self.title_changed or self.text_changed) else self.kind
+
+    @property
     def number(self) -> str:
         return (self.new or self.old).number  # type: ignore[union-attr]
 
@@ -141,7 +146,10 @@ def _encode(text: str, tokens: dict[str, str]) -> str:
 
 
 def summary_counts(changes: list[Change]) -> dict[str, int]:
-    return {kind: sum(1 for c in changes if c.kind == kind) for kind in CHANGE_KINDS}
+    """How many clauses of each kind; a clause both moved and edited counts as moved and as changed."""
+    counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in CHANGE_KINDS}
+    counts["changed"] += sum(1 for c in changes if c.label == "moved and changed")
+    return counts
 
 
 def changed_sections(changes: list[Change]) -> list[str]:

@@ -41,13 +41,13 @@ def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.da
     word.add_heading(f"Summary: {counts}", level=2)
     for change in changes:
         item = word.add_paragraph(style="List Bullet")
-        _internal_link(item, f"c-{change.id}", f"{_label(change)}: {change.kind}")
+        _internal_link(item, f"c-{change.id}", f"{_label(change)}: {change.label}")
     ids = itertools.count(1)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     for change in changes:
         title = word.add_heading(level=2)
         _bookmark(title, f"c-{change.id}", next(ids))
-        title.add_run(f"{_label(change)} ({change.kind})")
+        title.add_run(f"{_label(change)} ({change.label})")
         if change.why:
             word.add_paragraph().add_run(f"Why: {change.why}").italic = True
         if change.title_changed and change.old and change.new:

@@ -16,7 +16,7 @@ def summary_lines(changes: list[Change]) -> list[str]:
     total = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "no changes"
     lines = [f"Summary: {total}."]
     for change in changes:
-        lines.append(f"  {_where(change)}: {change.kind}")
+        lines.append(f"  {_where(change)}: {change.label}")
     return lines
 
 
@@ -30,7 +30,7 @@ def _where(change: Change) -> str:
 
 def redline_json(changes: list[Change], meta: dict) -> str:
     items = [{
-        "id": c.id, "kind": c.kind,
+        "id": c.id, "kind": c.kind, "label": c.label,
         "old_number": c.old.number if c.old else None, "new_number": c.new.number if c.new else None,
         "old_title": c.old.title if c.old else None, "new_title": c.new.title if c.new else None,
         "old_text": c.old.text if c.old else None, "new_text": c.new.text if c.new else None,
@@ -48,7 +48,7 @@ def redline_terminal(changes: list[Change], heading: str, markers: bool = False)
     blocks += [Text(line) for line in summary_lines(changes)]
     for change in changes:
         blocks.append(Text(""))
-        blocks.append(Text(f"{_where(change)} [{change.kind}]", style="bold"))
+        blocks.append(Text(f"{_where(change)} [{change.label}]", style="bold"))
         if change.why:
             blocks.append(Text(f"Why: {change.why}", style="italic"))
         if change.title_changed and change.old and change.new:
@@ -66,7 +66,7 @@ def redline_terminal(changes: list[Change], heading: str, markers: bool = False)
 def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
     """The redline as an HTML fragment (summary list, then each clause), for pages and the standalone file."""
     counts = ", ".join(f"{n} {kind}" for kind, n in summary_counts(changes).items() if n) or "no changes"
-    summary = "".join(f'<li><a href="#{link_prefix}{html.escape(c.id)}">{html.escape(_where(c))}</a>: {c.kind}</li>'
+    summary = "".join(f'<li><a href="#{link_prefix}{html.escape(c.id)}">{html.escape(_where(c))}</a>: {c.label}</li>'
                       for c in changes)
     parts = [f'<p class="redline-summary"><strong>Summary: {html.escape(counts)}.</strong></p><ul>{summary}</ul>']
     for change in changes:
@@ -76,7 +76,7 @@ def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
             title += f' <span class="title-change">(title was <del>{html.escape(change.old.title)}</del>)</span>'
         why = f'<p class="why"><strong>Why:</strong> {html.escape(change.why)}</p>' if change.why else ""
         parts.append(f'<section id="{link_prefix}{html.escape(change.id)}" class="redline {change.kind}"><h3>{title} '
-                     f'<span class="kind">{change.kind}</span></h3>{why}<p class="text">{body}</p></section>')
+                     f'<span class="kind">{change.label}</span></h3>{why}<p class="text">{body}</p></section>')
     return "\n".join(parts)
 
 
