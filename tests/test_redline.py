@@ -74,7 +74,8 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     replace(outline, "          - clause: recording-calls\n", "")                 # ...and one moved
     replace(outline, "      - clause: remote-access\n", "      - clause: remote-access\n      - clause: recording-calls\n")
     policy(lambda p: p.setdefault("items", {}).setdefault("unacceptable-use", {}).setdefault("add", []).append("misinformation"))
-    return root                                                                     # ...and a list item added
+    policy(lambda p: p["items"]["unacceptable-use"]["drop"].append("damage"))        # ...a list item added, one removed
+    return root
 
 
 def replace(path: Path, old: str, new: str) -> None:
@@ -165,3 +166,59 @@ def test_a_clause_moved_and_edited_counts_as_both():
     assert [(c.id, c.label) for c in changes] == [("b", "moved and changed")]
     assert summary_counts(changes)["changed"] == 1 and summary_counts(changes)["moved"] == 1
     assert "4. B (was section 2): moved and changed" in "\n".join(summary_lines(changes))
+
+
+ADDED_ITEM = "• Knowingly creating or spreading false or misleading information"
+REMOVED_ITEM = "• Deliberately damaging ICT equipment, systems or materials."
+
+
+def test_a_list_item_added_or_removed_is_one_whole_item_in_the_terminal_and_html(planted: Path, tmp_path: Path):
+    terminal = run_cli("diff", SLUG, POLICY, cwd=planted).out
+    assert "{+" + ADDED_ITEM in terminal and "[-" + REMOVED_ITEM in terminal  # whole lines, never spliced into a neighbour
+    assert re.search(r"\[… \d+ unchanged lines …\]", terminal)  # a long list shows the changed items with context
+    out = tmp_path / "redline.html"
+    assert run_cli("diff", SLUG, POLICY, "--format", "html", "-o", str(out), cwd=planted).code == 0
+    page = out.read_text()
+    assert "<ins>" + ADDED_ITEM in page and "<del>" + REMOVED_ITEM in page
+
+
+def _settled(docx: Path, accept: bool) -> Path:
+    """The Word file with every tracked change accepted (or rejected), as Word's Accept All / Reject All would."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    package = zipfile.ZipFile(docx)
+    tree = etree.fromstring(package.read("word/document.xml"))
+    keep, drop = ("ins", "del") if accept else ("del", "ins")
+    for paragraph in list(tree.iter(f"{w}p")):
+        mark = paragraph.find(f"{w}pPr/{w}rPr/{w}{drop}")
+        if mark is not None:  # a paragraph mark that goes: its paragraph held only text that goes too
+            paragraph.getparent().remove(paragraph)
+    for element in list(tree.iter(f"{w}{drop}")):
+        element.getparent().remove(element)
+    for element in list(tree.iter(f"{w}{keep}")):
+        parent, index = element.getparent(), element.getparent().index(element)
+        for child in reversed(list(element)):
+            if child.tag == f"{w}r":
+                for text in child.iter(f"{w}delText"):
+                    text.tag = f"{w}t"
+            parent.insert(index, child)
+        parent.remove(element)
+    out = docx.with_name(f"{'accepted' if accept else 'rejected'}.docx")
+    with zipfile.ZipFile(out, "w") as target:
+        for item in package.infolist():
+            target.writestr(item, etree.tostring(tree) if item.filename == "word/document.xml" else package.read(item))
+    return out
+
+
+def test_word_accept_all_and_reject_all_leave_clean_lists(planted: Path, tmp_path: Path):
+    out = tmp_path / "redline.docx"
+    assert run_cli("diff", SLUG, POLICY, "--format", "docx", "-o", str(out), cwd=planted).code == 0
+    for accept in (True, False):
+        settled = _settled(out, accept)
+        subprocess.run(["soffice", "--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path), str(settled)],
+                       capture_output=True, check=True, timeout=180)
+        lines = [line.strip() for line in settled.with_suffix(".txt").read_text(encoding="utf-8-sig").splitlines()]
+        assert not [line for line in lines if line in ("•", "• The person is")], "a stray bullet is left behind"
+        added, removed = (any(line.startswith(item) for line in lines) for item in (ADDED_ITEM, REMOVED_ITEM))
+        assert added == accept and removed == (not accept)

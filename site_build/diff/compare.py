@@ -6,6 +6,7 @@ move, not a deletion plus an insertion. Changed text is diffed word by word.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -66,7 +67,7 @@ def _change(before: Clause, clause: Clause, moved: bool) -> Change | None:
     """What happened to a clause kept from the old document, or None when nothing did."""
     title_changed = before.title != clause.title
     text_changed = _without_ref_numbers(before.text) != _without_ref_numbers(clause.text)
-    words = tuple(word_diff(markdown_to_text(before.text), markdown_to_text(clause.text))) if text_changed else ()
+    words = tuple(text_diff(markdown_to_text(before.text), markdown_to_text(clause.text))) if text_changed else ()
     if moved:
         return Change(clause.id, "moved", before, clause, title_changed, text_changed, words)
     if title_changed or text_changed:
@@ -120,6 +121,94 @@ _REF_LINK = re.compile(r"\[(?:section [0-9.]+|appendix [0-9.]+)\]\(#([a-z0-9-]+)
 def _without_ref_numbers(text: str) -> str:
     """A cross-reference that only follows its target's new number is not a change to the clause."""
     return _REF_LINK.sub(r"[ref](#\1)", text)
+
+
+def text_diff(old: str, new: str) -> list[tuple[int, str]]:
+    """A diff of reading text line by line (a line is a paragraph or a list item), then word by word within a line
+    that was edited: an item added or removed is one whole line in or out, never spliced into its neighbour."""
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    ops: list[tuple[int, str]] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops += [(0, line + "\n") for line in old_lines[i1:i2]]
+        else:
+            ops += _paired(old_lines[i1:i2], new_lines[j1:j2])
+    return _merged(ops)
+
+
+def _paired(old: list[str], new: list[str]) -> list[tuple[int, str]]:
+    """Lines replaced by lines: a pair that is mostly the same is diffed by word; the rest go out or come in whole."""
+    ops: list[tuple[int, str]] = []
+    i = j = 0
+    while i < len(old) or j < len(new):
+        if i < len(old) and j < len(new) and _similar(old[i], new[j]):
+            ops += word_diff(old[i], new[j]) + [(0, "\n")]
+            i, j = i + 1, j + 1
+        elif j < len(new) and (i >= len(old) or any(_similar(old[i], later) for later in new[j + 1:])):
+            ops.append((1, new[j] + "\n"))
+            j += 1
+        else:
+            ops.append((-1, old[i] + "\n"))
+            i += 1
+    return ops
+
+
+_MARKER = re.compile(r"^(?:•|\d+\.)\s")
+
+
+def _similar(a: str, b: str) -> bool:
+    """Two lines are one edited line when most of their words (bullets and numbers aside) are the same."""
+    first, second = (_MARKER.sub("", line).split() for line in (a, b))
+    return difflib.SequenceMatcher(None, first, second, autojunk=False).ratio() >= 0.7
+
+
+def _merged(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Adjacent pieces of the same kind as one, without the final line break."""
+    merged: list[tuple[int, str]] = []
+    for op, text in ops:
+        if merged and merged[-1][0] == op:
+            merged[-1] = (op, merged[-1][1] + text)
+        else:
+            merged.append((op, text))
+    if merged and merged[-1][1].endswith("\n"):
+        op, text = merged.pop()
+        if text[:-1]:
+            merged.append((op, text[:-1]))
+    return merged
+
+
+def in_context(ops: list[tuple[int, str]] | tuple[tuple[int, str], ...], keep: int = 1) -> list[tuple[int, str]]:
+    """The diff with long runs of unchanged lines cut to `keep` lines either side of a change, for reading.
+
+    A one-word change in a 19-item list then shows that item and its neighbours, not all 19."""
+    lines: list[list[tuple[int, str]]] = [[]]
+    for op, text in ops:
+        for index, piece in enumerate(text.split("\n")):
+            if index:
+                lines.append([])
+            if piece:
+                lines[-1].append((op, piece))
+    changed = [any(op for op, _ in line) for line in lines]
+    near = {i for i, flag in enumerate(changed) if flag for i in range(i - keep, i + keep + 1)}
+    for start in range(len(lines)):  # a gap of one or two lines is shown: a note about it would be no shorter
+        if start not in near and (start == 0 or start - 1 in near):
+            end = next((i for i in range(start, len(lines)) if i in near), len(lines))
+            if end - start < 3:
+                near.update(range(start, end))
+    out: list[tuple[int, str]] = []
+    skipped = 0
+    for index, line in enumerate(lines):
+        if index not in near:
+            skipped += 1
+            continue
+        if skipped:
+            out.append((0, f"[… {skipped} unchanged line{'s' if skipped != 1 else ''} …]\n"))
+            skipped = 0
+        out += line + [(0, "\n")]
+    if skipped:
+        out.append((0, f"[… {skipped} unchanged line{'s' if skipped != 1 else ''} …]\n"))
+    return _merged(out)
 
 
 def word_diff(old: str, new: str) -> list[tuple[int, str]]:

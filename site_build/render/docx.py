@@ -55,16 +55,22 @@ def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.da
             _revision(paragraph, "w:del", change.old.title, next(ids), stamp)
             _revision(paragraph, "w:ins", change.new.title, next(ids), stamp)
         paragraph = word.add_paragraph()
+        made: list[tuple[Paragraph, set[int]]] = [(paragraph, set())]  # each paragraph and the kinds of text in it
         for op, text in change.words:
             for index, piece in enumerate(text.split("\n")):
                 if index:
                     paragraph = word.add_paragraph()
+                    made.append((paragraph, set()))
                 if not piece:
                     continue
+                made[-1][1].add(op)
                 if op == 0:
                     paragraph.add_run(piece)
                 else:
                     _revision(paragraph, "w:ins" if op == 1 else "w:del", piece, next(ids), stamp)
+        for done, kinds in made:  # a paragraph wholly added or removed: its mark is tracked too, so accept/reject leave none
+            if kinds in ({1}, {-1}):
+                _tracked_mark(done, "w:ins" if kinds == {1} else "w:del", next(ids), stamp)
     buffer = io.BytesIO()
     word.save(buffer)
     return _dated(buffer.getvalue(), when)
@@ -132,6 +138,20 @@ def _revision(paragraph: Paragraph, tag: str, text: str, revision_id: int, stamp
     run.append(text_element)
     revision.append(run)
     paragraph._p.append(revision)
+
+
+def _tracked_mark(paragraph: Paragraph, tag: str, revision_id: int, stamp: str) -> None:
+    """Mark the paragraph's own mark as inserted or deleted (w:pPr/w:rPr/w:ins), as Word does for a whole paragraph."""
+    properties = paragraph._p.get_or_add_pPr()
+    run_properties = properties.find(qn("w:rPr"))
+    if run_properties is None:
+        run_properties = OxmlElement("w:rPr")
+        properties.append(run_properties)
+    mark = OxmlElement(tag)
+    mark.set(qn("w:id"), str(revision_id))
+    mark.set(qn("w:author"), AUTHOR)
+    mark.set(qn("w:date"), stamp)
+    run_properties.append(mark)
 
 
 def _bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:

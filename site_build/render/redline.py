@@ -7,7 +7,7 @@ import json
 
 from rich.text import Text
 
-from ..diff.compare import Change, summary_counts
+from ..diff.compare import Change, in_context, summary_counts
 
 
 def summary_lines(changes: list[Change]) -> list[str]:
@@ -54,7 +54,7 @@ def redline_terminal(changes: list[Change], heading: str, markers: bool = False)
         if change.title_changed and change.old and change.new:
             blocks.append(Text.assemble("title: ", (change.old.title, "red strike"), " -> ", (change.new.title, "green underline")))
         text = Text()
-        for op, words in change.words:
+        for op, words in in_context(change.words):
             if markers and op:
                 words = f"[-{words}-]" if op == -1 else f"{{+{words}+}}"
             text.append(words, style={-1: "red strike", 1: "green underline", 0: ""}[op])
@@ -70,7 +70,7 @@ def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
                       for c in changes)
     parts = [f'<p class="redline-summary"><strong>Summary: {html.escape(counts)}.</strong></p><ul>{summary}</ul>']
     for change in changes:
-        body = "".join(_html_op(op, words) for op, words in change.words)
+        body = "".join(_html_op(op, words) for op, words in in_context(change.words))
         title = html.escape(_where(change))
         if change.title_changed and change.old and change.new:
             title += f' <span class="title-change">(title was <del>{html.escape(change.old.title)}</del>)</span>'
