@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..load.project import ClauseSource
-from ..model.schema import Edition, Scalar
+from ..model.schema import Edition, Scalar, dated_editions, edition_in_force
 
 
 def date_tests(as_at: dt.date) -> dict[str, Any]:
@@ -28,17 +28,17 @@ def variables_as_at(source: ClauseSource, chosen: Mapping[str, Scalar], as_at: d
     for name, default in source.meta.defaults.items():
         if name in chosen:
             values[name] = chosen[name]
-        elif isinstance(default, list) and default and isinstance(default[0], Edition):
-            values[name] = _edition(name, default, source, as_at)
+        elif (editions := dated_editions(default)) is not None:
+            values[name] = _edition(name, editions, source, as_at)
         else:
             values[name] = default
     return {**values, **{name: value for name, value in chosen.items() if name not in values}}
 
 
 def _edition(name: str, editions: list[Edition], source: ClauseSource, as_at: dt.date) -> Scalar:
-    current = [edition for edition in editions if edition.from_ <= as_at]
-    if not current:
+    value = edition_in_force(editions, as_at)
+    if value is None:
         raise InputError(f"the variable '{name}' has no edition in force on {as_at} (the first is from {editions[0].from_})",
                          source.path, source.line("defaults", name),
                          hint="set it in school.yml under the policy's 'variables:', or compose as at a later date")
-    return current[-1].value
+    return value

@@ -16,7 +16,7 @@ from ..load.project import Project
 from ..load.yaml_lines import line_of
 from ..model.document import Document
 from ..model.release import format_date
-from ..model.schema import ClauseMeta, Edition, Scalar
+from ..model.schema import ClauseMeta, Scalar, dated_editions, edition_in_force
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,10 @@ def held_back(variables: Mapping[str, Scalar], draft: Document, library: Mapping
         if clause.origin != "library" or meta is None:
             continue
         for name, default in meta.defaults.items():
-            if name not in variables or not _is_editions(default):
+            editions = dated_editions(default)
+            if name not in variables or editions is None:
                 continue
-            model = in_force(default, as_at)  # type: ignore[arg-type]
+            model = edition_in_force(editions, as_at)
             if model is None or model == variables[name]:
                 continue
             key = (name, json.dumps(model))  # two clauses could give different editions: each value is its own finding
@@ -53,16 +54,6 @@ def held_back(variables: Mapping[str, Scalar], draft: Document, library: Mapping
     order = list(variables)
     keys = sorted(found, key=lambda key: order.index(key[0]))  # stable: a variable's findings stay in clause order
     return [HeldBack(key[0], variables[key[0]], values[key], tuple(found[key])) for key in keys]
-
-
-def in_force(editions: list[Edition], as_at: dt.date) -> Scalar | None:
-    """The value of the latest edition from on or before `as_at` (None: the first is later)."""
-    current = [edition.value for edition in editions if edition.from_ <= as_at]
-    return current[-1] if current else None
-
-
-def _is_editions(default: object) -> bool:
-    return isinstance(default, list) and bool(default) and isinstance(default[0], Edition)
 
 
 @dataclass(frozen=True)

@@ -278,6 +278,17 @@ def _editions_in_order(value: object) -> object:
     return value
 
 
+def dated_editions(default: object) -> list[Edition] | None:
+    """A variable's editions, if the model dates it; None for a plain value."""
+    return default if isinstance(default, list) and default and isinstance(default[0], Edition) else None
+
+
+def edition_in_force(editions: list[Edition], day: dt.date) -> Scalar | None:
+    """The value of the latest edition from on or before `day` (None: the first edition is later)."""
+    current = [edition.value for edition in editions if edition.from_ <= day]
+    return current[-1] if current else None
+
+
 class ChangeNote(Strict):
     """Why the model changed a clause, and from when: shown beside the clause in redlines and `status --pending`."""
 

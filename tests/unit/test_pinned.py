@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from site_build.diff.pinned import HeldBack, held_back, in_force
+from site_build.diff.pinned import HeldBack, held_back
 from site_build.model.document import Clause, Document
 from site_build.model.schema import ClauseMeta
+from site_build.model.schema import edition_in_force as in_force
 
 KCSIE = [{"value": "2021", "from": "2021-09-01"}, {"value": "2024", "from": "2024-09-01"}, {"value": "2025", "from": "2025-09-01"}]
 LIBRARY = {
