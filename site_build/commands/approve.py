@@ -129,7 +129,7 @@ def _check_fingerprint(expected: str, draft: Document) -> None:
     given = "".join(ch for ch in expected.lower() if ch in "0123456789abcdef")
     if len(given) < 8:
         raise InputError(f"--expect {expected!r} is too short to be a fingerprint",
-                         hint=f"copy it from the circulated redline or draft PDF, e.g. {draft.fingerprint}")
+                         hint="copy it from the redline or draft PDF that was circulated: 12 hex digits, like 1a2b-3c4d-5e6f")
     if not draft.content_hash().startswith(given):
         raise InputError(f"the draft has changed since the version with fingerprint {expected} was circulated; "
                          f"it is now {draft.fingerprint}",
