@@ -12,6 +12,7 @@ from types import MappingProxyType
 from ..errors import ErrorCollector, InputError, PolicySiteError, Problems
 from ..model.schema import RESERVED_NAMES, SLUG_PATTERN, ClauseMeta, Outline, RoleLibrary, School
 from .dated import date_problems
+from .guidance import GUIDANCE_FILE, GuidanceSource, load_guidance, unknown_requirements
 from .placeholders import placeholder_problems
 from .schema_errors import validate
 from .suggest import did_you_mean
@@ -83,6 +84,7 @@ class Project:
     outlines: Mapping[str, OutlineSource]
     roles: RolesSource
     schools: Mapping[str, SchoolSource] = field(default_factory=dict)
+    guidance: GuidanceSource = GuidanceSource(Path("policies_src") / GUIDANCE_FILE)
     unreadable: frozenset[str] = frozenset()  # clause files that failed to load (already reported): not "missing"
 
     def display(self, path: Path) -> str:
@@ -104,6 +106,7 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
     clauses = _load_folder(root / "clauses", "*.md", lambda p: load_clause(p, "library", root), errors)
     outlines = load_outlines(root, errors)
     roles = _collect(lambda: load_roles(root), errors)
+    guidance = _collect(lambda: load_guidance(root), errors) or GuidanceSource(Path("policies_src") / GUIDANCE_FILE)
     slugs = school_slugs(root)
     if only:
         missing = [s for s in only if s not in slugs]
@@ -118,12 +121,15 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
             schools[slug] = load_school(root, slug)
         except PolicySiteError as exc:
             errors.add(exc)
+    for problem in unknown_requirements(guidance, [*clauses.values(), *(c for s in schools.values() for c in s.overrides.values())]):
+        errors.add(problem)
     if not collect:
         errors.raise_if_any()
     if roles is None:  # nothing can be composed without the model's roles; the reason is in `errors`
         errors.raise_if_any()
     unreadable = frozenset(p.stem for p in (root / "clauses").glob("*.md")) - set(clauses)
-    return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), roles, MappingProxyType(schools), unreadable)
+    return Project(root, MappingProxyType(clauses), MappingProxyType(outlines), roles, MappingProxyType(schools), guidance,
+                   unreadable)
 
 
 def _collect(load, errors: ErrorCollector):
@@ -136,7 +142,8 @@ def _collect(load, errors: ErrorCollector):
 
 def load_outlines(root: Path, errors: ErrorCollector) -> dict[str, OutlineSource]:
     """Every policy outline in policies_src/, by id; problems go to `errors`."""
-    outlines = _load_folder(root / "policies_src", "*.yml", lambda p: load_outline(p, root), errors, skip=ROLES_FILE)
+    outlines = _load_folder(root / "policies_src", "*.yml", lambda p: load_outline(p, root), errors,
+                            skip=(ROLES_FILE, GUIDANCE_FILE))
     return outlines
 
 
@@ -168,12 +175,12 @@ def school_slugs(root: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / "school.yml").is_file()) if folder.is_dir() else []
 
 
-def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector, skip: str = "") -> dict:
+def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector, skip: tuple[str, ...] = ()) -> dict:
     found: dict = {}
     if not folder.is_dir():
         errors.add(InputError("this folder is missing", folder, hint="run policy-site from the project's top folder"))
         return found
-    for path in sorted(p for p in folder.glob(pattern) if p.name != skip):
+    for path in sorted(p for p in folder.glob(pattern) if p.name not in skip):
         try:
             _check_inside(path, folder)
             item = loader(path)

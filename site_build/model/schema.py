@@ -38,6 +38,8 @@ def _not_reserved(value: str) -> str:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80), AfterValidator(_not_reserved)]
 FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.(png|jpg|jpeg|svg|webp|gif)$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+# A requirement of the guidance register (policies_src/guidance.yml): "<document>.<requirement>", e.g. "fms.roles".
+RequirementId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=161)]
 CYCLE_PATTERN = re.compile(r"^(\d{1,2}) (year|years|month|months)$")
 
 
@@ -261,6 +263,7 @@ class LibraryItem(Dated):
     id: Slug
     text: Text
     optional: bool = False
+    implements: list[RequirementId] = []  # requirements of the guidance register this item alone meets
 
 
 class Edition(Strict):
@@ -318,3 +321,4 @@ class ClauseMeta(Dated):
     items: list[LibraryItem] = []
     numbered: bool = False
     changes: list[ChangeNote] = []
+    implements: list[RequirementId] = []  # requirements of the guidance register (policies_src/guidance.yml) it meets

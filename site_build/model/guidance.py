@@ -1,0 +1,62 @@
+"""The guidance register (policies_src/guidance.yml): each law and guidance document once, and the requirements
+in it that a school policy must meet. Clauses and items name the requirements they implement (`implements:`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from .schema import Dated, IsoDate, Slug, Strict, Text
+from .vocabulary import Phase
+
+GuidanceKind = Literal["law", "statutory-guidance", "guidance"]
+KIND_LABELS = {"law": "Law", "statutory-guidance": "Statutory guidance", "guidance": "Guidance"}
+
+
+class Requirement(Dated):
+    """One thing a school policy must do or say, in the project's words; `statutory` when a school must meet it."""
+
+    id: Slug
+    text: Text
+    statutory: bool = False
+    phases: list[Phase] = []  # only schools of these phases (all, when empty)
+
+    def applies_to(self, phase: str) -> bool:
+        return not self.phases or phase in self.phases
+
+
+class GuidanceDocument(Strict):
+    id: Slug
+    name: Text  # the short name readers see: "KCSIE 2025"
+    title: Text
+    publisher: Text
+    edition: IsoDate  # the edition in force
+    url: Annotated[str, StringConstraints(pattern=r"^https://[^\s\"'<>]+$", max_length=500)]
+    kind: GuidanceKind
+    requirements: list[Requirement] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> GuidanceDocument:
+        ids = [r.id for r in self.requirements]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"requirement ids must be unique within a document: {', '.join(twice)} is used twice")
+        return self
+
+
+class GuidanceRegister(Strict):
+    documents: list[GuidanceDocument] = []
+
+    @model_validator(mode="after")
+    def _unique(self) -> GuidanceRegister:
+        ids = [d.id for d in self.documents]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"document ids must be unique: {', '.join(twice)} is used twice")
+        return self
+
+    def requirements(self) -> dict[str, tuple[GuidanceDocument, Requirement]]:
+        """Every requirement by its full id ('fms.roles'), in the register's order."""
+        return {f"{d.id}.{r.id}": (d, r) for d in self.documents for r in d.requirements}
+
