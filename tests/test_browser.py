@@ -351,6 +351,24 @@ def test_print_shows_the_whole_policy_and_no_navigation(tab, site_url):
         assert furniture not in text, f"{furniture!r} is printed"
 
 
+def test_a_superseded_version_says_so_on_every_printed_page(tab, site_url):
+    from pypdf import PdfReader
+
+    page = tab.open(f"{site_url}{SCHOOL}/{POLICY}/changelog.html")
+    archived = page.locator("article table a").evaluate_all("links => links.map(a => a.href)")[1:]
+    assert archived, "the example school needs a superseded release"
+    page.goto(archived[-1])
+    page.emulate_media(media="print")
+    pdf = ARTIFACTS / "superseded-print.pdf"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(pdf), format="A4")
+    pages = [" ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
+    assert len(pages) > 2
+    missing = [number for number, text in enumerate(pages, start=1) if "Superseded: version" not in text]
+    assert not missing, f"printed pages {missing} do not say the version is superseded"
+    assert "Not the current version" in pages[-1]
+
+
 # --- offline --------------------------------------------------------------------------------------
 
 def test_site_works_offline_from_a_folder(tab, built_site):

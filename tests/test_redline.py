@@ -13,7 +13,7 @@ from conftest import assert_clean_failure, edit_school, run_cli
 
 from site_build.diff.compare import compare_documents, summary_counts, word_diff
 from site_build.model.document import Clause, Document
-from site_build.render.redline import summary_lines
+from site_build.render.redline import redline_html, summary_lines
 
 SLUG = "tudhoe-moor-nursery"
 POLICY = "acceptable-use"
@@ -63,7 +63,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert json.loads(baseline.out)["changes"] == [], "the draft should equal the release just approved"
     clauses = root / "clauses"
     replace(clauses / "passwords.md", "strong", "long, strong")                     # a word changed
-    append(clauses / "software-updates.md", "Report a lost device at once.")        # a sentence added
+    append(clauses / "software-updates.md", "**Lost devices**\n\nReport a lost device at once.")  # a bold heading and sentence
     def policy(change):
         edit_school(root, SLUG, lambda data: change(data["policies"][POLICY]))
     policy(lambda p: p.setdefault("add", []).append({"clause": "visitor-badges", "before": "monitoring-and-review"}))
@@ -179,7 +179,36 @@ def test_a_list_item_added_or_removed_is_one_whole_item_in_the_terminal_and_html
     out = tmp_path / "redline.html"
     assert run_cli("diff", SLUG, POLICY, "--format", "html", "-o", str(out), cwd=planted).code == 0
     page = out.read_text()
-    assert "<ins>" + ADDED_ITEM in page and "<del>" + REMOVED_ITEM in page
+    items = re.findall(r"<ul>(.*?)</ul>", page, re.DOTALL)  # real lists, not bullets in the text
+    assert any("<li><ins>" + ADDED_ITEM[2:] in body for body in items), "the added item is not a list item"
+    assert any("<li><del>" + REMOVED_ITEM[2:] in body for body in items), "the removed item is not a list item"
+    assert "•" not in page.split("</h1>", 1)[1]
+
+
+def test_bold_sub_headings_stay_bold_in_every_format(planted: Path, tmp_path: Path):
+    html_out, docx_out = tmp_path / "redline.html", tmp_path / "redline.docx"
+    assert run_cli("diff", SLUG, POLICY, "--format", "html", "-o", str(html_out), cwd=planted).code == 0
+    assert "<p><ins><strong>Lost devices</strong></ins></p>" in html_out.read_text()
+    assert run_cli("diff", SLUG, POLICY, "--format", "docx", "-o", str(docx_out), cwd=planted).code == 0
+    from docx import Document as WordDocument
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    runs = [run for paragraph in WordDocument(str(docx_out)).paragraphs for run in paragraph._p.iter(f"{w}r")
+            if run.findtext(f"{w}t") == "Lost devices"]
+    assert runs and runs[0].find(f"{w}rPr/{w}b") is not None, "the inserted heading is not bold in Word"
+    terminal = run_cli("diff", SLUG, POLICY, cwd=planted).out
+    assert "{+Lost devices+}" in terminal and "\x02" not in terminal
+
+
+def test_numbered_lists_keep_their_numbers_and_an_inserted_item_renumbers_nothing_else():
+    old = doc(("1", "a", "Sign below.\n\n1. I keep my password secret.\n2. I lock my screen.\n3. I report problems."))
+    new = doc(("1", "a", "Sign below.\n\n1. I keep my password secret.\n2. I use *only* school accounts.\n"
+               "3. I lock my screen.\n4. I report problems."))
+    [change] = compare_documents(old, new)
+    assert [text for op, text in change.words if op] == ["2. I use \x0eonly\x0f school accounts.\n"]
+    page = redline_html([change], "Redline", "test")
+    assert '<ol><li value="1">I keep my password secret.</li><li value="2"><ins>I use <em>only</em> school accounts.</ins></li>' \
+           '<li value="3">I lock my screen.</li><li value="4">I report problems.</li></ol>' in page
 
 
 def _settled(docx: Path, accept: bool) -> Path:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from diff_match_patch import diff_match_patch
 
 from ..model.document import Clause, Document
-from .plain_text import markdown_to_text
+from .plain_text import markdown_to_text, plain
 
 CHANGE_KINDS = ("changed", "added", "removed", "moved", "renumbered")
 
@@ -125,42 +125,58 @@ def _without_ref_numbers(text: str) -> str:
 
 def text_diff(old: str, new: str) -> list[tuple[int, str]]:
     """A diff of reading text line by line (a line is a paragraph or a list item), then word by word within a line
-    that was edited: an item added or removed is one whole line in or out, never spliced into its neighbour."""
-    old_lines, new_lines = old.split("\n"), new.split("\n")
+    that was edited: an item added or removed is one whole line in or out, never spliced into its neighbour, and an
+    item that only moved up or down a numbered list keeps its new number without being a change."""
+    old_lines, new_lines = [_split(line) for line in old.split("\n")], [_split(line) for line in new.split("\n")]
     ops: list[tuple[int, str]] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [_key(line) for line in old_lines], [_key(line) for line in new_lines], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            ops += [(0, line + "\n") for line in old_lines[i1:i2]]
+            ops += [(0, marker + body + "\n") for marker, body in new_lines[j1:j2]]
         else:
             ops += _paired(old_lines[i1:i2], new_lines[j1:j2])
     return _merged(ops)
 
 
-def _paired(old: list[str], new: list[str]) -> list[tuple[int, str]]:
+Line = tuple[str, str]  # (list marker: "• ", "14. " or "", the line's text)
+_MARKER = re.compile(r"^(?:•|\d+\.)\s")
+
+
+def _split(line: str) -> Line:
+    match = _MARKER.match(line)
+    return (match.group(0), line[match.end():]) if match else ("", line)
+
+
+def _key(line: Line) -> str:
+    """What a line is compared by: its text and the kind of list it is in, not its number."""
+    marker, body = line
+    return ("#. " if marker[:1].isdigit() else marker) + body
+
+
+def _paired(old: list[Line], new: list[Line]) -> list[tuple[int, str]]:
     """Lines replaced by lines: a pair that is mostly the same is diffed by word; the rest go out or come in whole."""
     ops: list[tuple[int, str]] = []
     i = j = 0
     while i < len(old) or j < len(new):
         if i < len(old) and j < len(new) and _similar(old[i], new[j]):
-            ops += word_diff(old[i], new[j]) + [(0, "\n")]
+            (old_marker, old_body), (new_marker, new_body) = old[i], new[j]
+            if old_marker[:1].isdigit() and new_marker[:1].isdigit():
+                ops += [(0, new_marker)] + word_diff(old_body, new_body) + [(0, "\n")]
+            else:
+                ops += word_diff(old_marker + old_body, new_marker + new_body) + [(0, "\n")]
             i, j = i + 1, j + 1
         elif j < len(new) and (i >= len(old) or any(_similar(old[i], later) for later in new[j + 1:])):
-            ops.append((1, new[j] + "\n"))
+            ops.append((1, "".join(new[j]) + "\n"))
             j += 1
         else:
-            ops.append((-1, old[i] + "\n"))
+            ops.append((-1, "".join(old[i]) + "\n"))
             i += 1
     return ops
 
 
-_MARKER = re.compile(r"^(?:•|\d+\.)\s")
-
-
-def _similar(a: str, b: str) -> bool:
+def _similar(a: Line, b: Line) -> bool:
     """Two lines are one edited line when most of their words (bullets and numbers aside) are the same."""
-    first, second = (_MARKER.sub("", line).split() for line in (a, b))
-    return difflib.SequenceMatcher(None, first, second, autojunk=False).ratio() >= 0.7
+    return difflib.SequenceMatcher(None, plain(a[1]).split(), plain(b[1]).split(), autojunk=False).ratio() >= 0.7
 
 
 def _merged(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -182,13 +198,7 @@ def in_context(ops: list[tuple[int, str]] | tuple[tuple[int, str], ...], keep: i
     """The diff with long runs of unchanged lines cut to `keep` lines either side of a change, for reading.
 
     A one-word change in a 19-item list then shows that item and its neighbours, not all 19."""
-    lines: list[list[tuple[int, str]]] = [[]]
-    for op, text in ops:
-        for index, piece in enumerate(text.split("\n")):
-            if index:
-                lines.append([])
-            if piece:
-                lines[-1].append((op, piece))
+    lines = diff_lines(ops)
     changed = [any(op for op, _ in line) for line in lines]
     near = {i for i, flag in enumerate(changed) if flag for i in range(i - keep, i + keep + 1)}
     for start in range(len(lines)):  # a gap of one or two lines is shown: a note about it would be no shorter
@@ -209,6 +219,18 @@ def in_context(ops: list[tuple[int, str]] | tuple[tuple[int, str], ...], keep: i
     if skipped:
         out.append((0, f"[… {skipped} unchanged line{'s' if skipped != 1 else ''} …]\n"))
     return _merged(out)
+
+
+def diff_lines(ops: list[tuple[int, str]] | tuple[tuple[int, str], ...]) -> list[list[tuple[int, str]]]:
+    """The diff cut at its line breaks: one list of (op, text) pieces for each paragraph or list item."""
+    lines: list[list[tuple[int, str]]] = [[]]
+    for op, text in ops:
+        for index, piece in enumerate(text.split("\n")):
+            if index:
+                lines.append([])
+            if piece:
+                lines[-1].append((op, piece))
+    return lines
 
 
 def word_diff(old: str, new: str) -> list[tuple[int, str]]:

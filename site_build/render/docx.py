@@ -17,7 +17,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
-from ..diff.compare import Change, summary_counts
+from ..diff.compare import Change, diff_lines, summary_counts
+from ..diff.plain_text import styled
 
 AUTHOR = "policy-site"
 
@@ -54,20 +55,16 @@ def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.da
             paragraph = word.add_paragraph("Title: ")
             _revision(paragraph, "w:del", change.old.title, next(ids), stamp)
             _revision(paragraph, "w:ins", change.new.title, next(ids), stamp)
-        paragraph = word.add_paragraph()
-        made: list[tuple[Paragraph, set[int]]] = [(paragraph, set())]  # each paragraph and the kinds of text in it
-        for op, text in change.words:
-            for index, piece in enumerate(text.split("\n")):
-                if index:
-                    paragraph = word.add_paragraph()
-                    made.append((paragraph, set()))
-                if not piece:
-                    continue
-                made[-1][1].add(op)
+        made: list[tuple[Paragraph, set[int]]] = []  # each paragraph and the kinds of text in it
+        for line in diff_lines(change.words):
+            paragraph = word.add_paragraph()
+            made.append((paragraph, {op for op, _ in line}))
+            for op, piece, bold, italic in styled(line):
                 if op == 0:
-                    paragraph.add_run(piece)
+                    run = paragraph.add_run(piece)
+                    run.bold, run.italic = bold or None, italic or None
                 else:
-                    _revision(paragraph, "w:ins" if op == 1 else "w:del", piece, next(ids), stamp)
+                    _revision(paragraph, "w:ins" if op == 1 else "w:del", piece, next(ids), stamp, bold, italic)
         for done, kinds in made:  # a paragraph wholly added or removed: its mark is tracked too, so accept/reject leave none
             if kinds in ({1}, {-1}):
                 _tracked_mark(done, "w:ins" if kinds == {1} else "w:del", next(ids), stamp)
@@ -125,13 +122,20 @@ def _label(change: Change) -> str:
     return clause.heading  # type: ignore[union-attr]
 
 
-def _revision(paragraph: Paragraph, tag: str, text: str, revision_id: int, stamp: str) -> None:
+def _revision(paragraph: Paragraph, tag: str, text: str, revision_id: int, stamp: str,
+              bold: bool = False, italic: bool = False) -> None:
     """Append <w:ins> or <w:del> holding one run: the form Word writes for a tracked change."""
     revision = OxmlElement(tag)
     revision.set(qn("w:id"), str(revision_id))
     revision.set(qn("w:author"), AUTHOR)
     revision.set(qn("w:date"), stamp)
     run = OxmlElement("w:r")
+    if bold or italic:
+        properties = OxmlElement("w:rPr")
+        for on, name in ((bold, "w:b"), (italic, "w:i")):
+            if on:
+                properties.append(OxmlElement(name))
+        run.append(properties)
     text_element = OxmlElement("w:delText" if tag == "w:del" else "w:t")
     text_element.set(qn("xml:space"), "preserve")
     text_element.text = text

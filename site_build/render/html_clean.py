@@ -23,6 +23,7 @@ ATTRIBUTES = {
     "abbr": {"title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
+    "li": {"value"},  # a redline's numbered item keeps its number
     "th": {"style"},
     "td": {"style"},
 }
@@ -55,6 +56,6 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
         return f"text-align: {match.group(1).lower()};" if match else None
     if name == "src":  # images from the site itself only
         return None if HAS_SCHEME.match(value) else value
-    if name == "start":
+    if name in ("start", "value"):
         return value if value.isdigit() and len(value) < 6 else None
     return value

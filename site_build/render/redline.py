@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from rich.text import Text
 
-from ..diff.compare import Change, in_context, summary_counts
+from ..diff.compare import Change, diff_lines, in_context, summary_counts
+from ..diff.plain_text import styled
 
 
 def summary_lines(changes: list[Change]) -> list[str]:
@@ -53,14 +55,21 @@ def redline_terminal(changes: list[Change], heading: str, markers: bool = False)
             blocks.append(Text(f"Why: {change.why}", style="italic"))
         if change.title_changed and change.old and change.new:
             blocks.append(Text.assemble("title: ", (change.old.title, "red strike"), " -> ", (change.new.title, "green underline")))
-        text = Text()
-        for op, words in in_context(change.words):
-            if markers and op:
-                words = f"[-{words}-]" if op == -1 else f"{{+{words}+}}"
-            text.append(words, style={-1: "red strike", 1: "green underline", 0: ""}[op])
-        if change.words:
+        for line in diff_lines(in_context(change.words)) if change.words else []:
+            text, last = Text(), 0
+            for op, words, bold, italic in styled(line):
+                if markers and op != last:  # one [-…-] or {+…+} around a run of deleted or inserted words
+                    text.append(_CLOSE[last] + _OPEN[op])
+                last = op
+                style = {-1: "red strike", 1: "green underline", 0: ""}[op] + " bold" * bold + " italic" * italic
+                text.append(words, style=style.strip())
+            if markers:
+                text.append(_CLOSE[last])
             blocks.append(text)
     return blocks
+
+
+_OPEN, _CLOSE = {-1: "[-", 1: "{+", 0: ""}, {-1: "-]", 1: "+}", 0: ""}
 
 
 def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
@@ -70,13 +79,13 @@ def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
                       for c in changes)
     parts = [f'<p class="redline-summary"><strong>Summary: {html.escape(counts)}.</strong></p><ul>{summary}</ul>']
     for change in changes:
-        body = "".join(_html_op(op, words) for op, words in in_context(change.words))
+        body = _html_text(change.words)
         title = html.escape(_where(change))
         if change.title_changed and change.old and change.new:
             title += f' <span class="title-change">(title was <del>{html.escape(change.old.title)}</del>)</span>'
         why = f'<p class="why"><strong>Why:</strong> {html.escape(change.why)}</p>' if change.why else ""
         parts.append(f'<section id="{link_prefix}{html.escape(change.id)}" class="redline {change.kind}"><h3>{title} '
-                     f'<span class="kind">{change.label}</span></h3>{why}<p class="text">{body}</p></section>')
+                     f'<span class="kind">{change.label}</span></h3>{why}<div class="text">{body}</div></section>')
     return "\n".join(parts)
 
 
@@ -85,9 +94,61 @@ def redline_html(changes: list[Change], heading: str, subtitle: str) -> str:
     return PAGE.format(heading=html.escape(heading), subtitle=html.escape(subtitle), body=redline_fragment(changes))
 
 
-def _html_op(op: int, words: str) -> str:
-    escaped = html.escape(words).replace("\n", "<br>\n")
-    return {-1: f"<del>{escaped}</del>", 1: f"<ins>{escaped}</ins>"}.get(op, escaped)
+_LIST_ITEM = re.compile(r"^(?:(•)|(\d+)\.)\s")
+
+
+def _html_text(ops: tuple[tuple[int, str], ...]) -> str:
+    """The clause's diff as HTML blocks: paragraphs, and list items in real <ul>/<ol> lists (numbered as printed),
+    with bold and italic kept and each change in <ins> or <del>."""
+    blocks: list[str] = []
+    open_list = ""
+    for line in diff_lines(in_context(ops)):
+        text = "".join(piece for _, piece in line)
+        item = _LIST_ITEM.match(text)
+        kind = ("ul" if item.group(1) else "ol") if item else ""
+        if open_list and kind != open_list:
+            blocks.append(f"</{open_list}>")
+        if kind and kind != open_list:
+            blocks.append(f"<{kind}>")
+        open_list = kind
+        content = _html_line(_after(line, item.end()) if item else line)
+        if kind == "ol":
+            blocks.append(f'<li value="{item.group(2)}">{content}</li>')  # type: ignore[union-attr]
+        elif kind:
+            blocks.append(f"<li>{content}</li>")
+        elif text.startswith("[… "):
+            blocks.append(f'<p class="gap">{content}</p>')
+        elif text:
+            blocks.append(f"<p>{content}</p>")
+    if open_list:
+        blocks.append(f"</{open_list}>")
+    return "".join(blocks)
+
+
+def _after(line: list[tuple[int, str]], length: int) -> list[tuple[int, str]]:
+    """The line without its first `length` characters (its bullet or number), whichever pieces they are in."""
+    out = []
+    for op, piece in line:
+        cut = min(length, len(piece))
+        length -= cut
+        if piece[cut:]:
+            out.append((op, piece[cut:]))
+    return out
+
+
+def _html_line(line: list[tuple[int, str]]) -> str:
+    parts: list[tuple[int, str]] = []
+    for op, words, bold, italic in styled(line):
+        escaped = html.escape(words)
+        if italic:
+            escaped = f"<em>{escaped}</em>"
+        if bold:
+            escaped = f"<strong>{escaped}</strong>"
+        if parts and parts[-1][0] == op:
+            parts[-1] = (op, parts[-1][1] + escaped)
+        else:
+            parts.append((op, escaped))
+    return "".join({-1: f"<del>{text}</del>", 1: f"<ins>{text}</ins>"}.get(op, text) for op, text in parts)
 
 
 PAGE = """<!doctype html>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -17,8 +18,21 @@ from ..model.release import PolicyState, Release, format_date, review_status
 from ..render.markdown import document_markdown, site_images
 from ..render.redline import redline_fragment
 
-# Archived versions and redlines repeat the current text: keep them out of the staff handbook's search.
-NOT_IN_SEARCH = "---\nsearch:\n  exclude: true\n---\n"
+
+
+def _front_matter(search: bool = True, superseded: str = "") -> str:
+    """A page's front matter: out of the search (archived versions and redlines repeat the current text), and for a
+    superseded version the line its printout carries at the top of every page (main.html), as a CSS string."""
+    lines = ([] if search else ["search:", "  exclude: true"]) + ([f"superseded: {json.dumps(_css_string(superseded))}"] if superseded else [])
+    return "---\n" + "".join(line + "\n" for line in lines) + "---\n"
+
+
+def _css_string(text: str) -> str:
+    """Text safe inside a CSS string and a <style> element: anything but letters, digits and plain punctuation escaped."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in " ,.:;()-") else f"\\{ord(c):06x}" for c in text)
+
+
+NOT_IN_SEARCH = _front_matter(search=False)
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,8 @@ def _archived_page(state: PolicyState, release: Release, images: frozenset[str])
         until = later[0].in_force_from - dt.timedelta(days=1)
         replaced_by = f"version {literal_markdown(later[0].label)}"
         newest = "" if later[0] is current else f"; the current version is [version {literal_markdown(later[-1].label)}](../index.md)"
+        lines[0] = _front_matter(search=False, superseded=f"Superseded: version {release.label}, in force from "
+                                 f"{format_date(release.in_force_from)} to {format_date(until)}. Not the current version.")
         lines += ['!!! warning "Superseded version"',
                   f"    This version was in force from {format_date(release.in_force_from)} to {format_date(until)}, when "
                   f"{replaced_by if newest else f'[{replaced_by}](../index.md)'} replaced it{newest}. It is kept here for reference.", ""]
