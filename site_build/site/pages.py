@@ -19,7 +19,6 @@ from ..render.markdown import document_markdown, site_images
 from ..render.redline import redline_fragment
 
 
-
 def _front_matter(search: bool = True, superseded: str = "") -> str:
     """A page's front matter: out of the search (archived versions and redlines repeat the current text), and for a
     superseded version the line its printout carries at the top of every page (main.html), as a CSS string."""
