@@ -315,7 +315,9 @@ def keygen(ctx: click.Context, out: Path) -> None:
 def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, remind_days: int, site_url: str | None,
            csv_path: Path | None, pending: bool) -> None:
     """Review dashboard: every school and policy, its version, when it is due and whether its draft has changed."""
-    from .commands.status import awaiting_line, checked_site_url, dashboard, pending_lines, pinned_lines, review_table, write_csv, write_ics
+    from .commands.status import awaiting_line, checked_site_url, dashboard, pending_lines, pinned_lines, review_table
+    from .render.review_feeds import review_csv, review_ics
+    from .store.files import write_atomically
     from .store.output_paths import check_output_file
 
     root = project_root(ctx)
@@ -333,10 +335,10 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
         for line in pending_lines(board.rows):
             console.print(line, markup=False, highlight=False)
     if ics and written:
-        write_ics(board.rows, ics, day, written, remind_days, url)
+        write_atomically(ics, review_ics(board.rows, day, written, remind_days, url))
         console.print(f"wrote {shown(ics)}", markup=False)
     if csv_path:
-        write_csv(board.rows, csv_path)
+        write_atomically(csv_path, review_csv(board.rows))
         console.print(f"wrote {shown(csv_path)}", markup=False)
 
 
