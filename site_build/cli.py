@@ -170,12 +170,14 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 
 
 @main.command()
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.pass_context
 @reports_errors
-def check(ctx: click.Context) -> None:
+def check(ctx: click.Context, strict: bool) -> None:
     """Validate every school, clause and outline; report every problem at once.
 
-    Warns (without failing) of each school.yml setting that holds back a model update."""
+    Warns of each school.yml setting that holds back a model update, and of each clause a school drops or replaces
+    that was the only one meeting a statutory requirement of the guidance register (with --strict, these fail)."""
     from .commands.check import check as check_project
 
     summary = check_project(project_root(ctx))
@@ -183,8 +185,12 @@ def check(ctx: click.Context) -> None:
         err.print("[bold yellow]warning:[/] ", end="")
         err.print(str(warning), markup=False, soft_wrap=True, emoji=False)
     count = len(summary.warnings)
+    warned = f"{count} warning{'s' if count != 1 else ''}"
+    if strict and count:
+        err.print(f"error: {warned}, and --strict treats warnings as problems", markup=False)
+        sys.exit(1)
     console.print(f"ok: {summary.schools} schools, {summary.policies} policies, {summary.clauses} shared clauses, "
-                  "no problems found" + (f"; {count} warning{'s' if count != 1 else ''}" if count else ""))
+                  "no problems found" + (f"; {warned}" if count else ""))
 
 
 @main.command("new-school")

@@ -1,4 +1,5 @@
-"""`check`: validate every school, clause and outline, and report every problem at once; warn of pinned variables."""
+"""`check`: validate every school, clause and outline, and report every problem at once; warn of pinned variables and
+statutory requirements a school's own choice leaves unmet."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..diff.guidance import statutory_warnings
 from ..diff.pinned import pinned_in
 from ..errors import ErrorCollector, PolicySiteError, Problem
 from ..load.base_config import load_base_config
@@ -18,7 +20,8 @@ class CheckSummary:
     schools: int
     policies: int
     clauses: int
-    warnings: tuple[Problem, ...] = ()  # not errors: each school.yml setting that holds back a model update
+    # not errors: each school.yml setting that holds back a model update, or leaves a statutory requirement unmet
+    warnings: tuple[Problem, ...] = ()
 
 
 def check(root: Path, today: dt.date | None = None) -> CheckSummary:
@@ -37,5 +40,7 @@ def check(root: Path, today: dt.date | None = None) -> CheckSummary:
         errors.add(exc)
     errors.raise_if_any()
     pinned = pinned_in(project, [state.draft for school in states.values() for state in school], today)
+    unmet = [warning for slug, school in states.items() for state in school
+             for warning in statutory_warnings(project.schools[slug], state.policy_id, list(state.guidance))]
     return CheckSummary(len(project.schools), sum(len(s) for s in states.values()), len(project.clauses),
-                        tuple(item.warning() for item in pinned))
+                        tuple(item.warning() for item in pinned) + tuple(unmet))

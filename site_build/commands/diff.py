@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..compose.policy import compose_policy
 from ..diff.compare import Change, compare_documents
+from ..diff.guidance import statutory_notes, with_statutory
 from ..diff.pending import with_reasons
 from ..errors import InputError
 from ..load.project import SchoolSource
@@ -54,6 +55,7 @@ def diff(root: Path, slug: str, policy_id: str, from_version: str | None, to_ver
     base = next((r for r in opened.releases if r.document is old), None)
     if new is opened.draft and base is not None:  # a draft against a release: say whose change each clause is, and why
         changes = with_reasons(changes, pending_for(opened.project, opened.school, opened.outline, new, base, opened.as_at))
+    changes = with_statutory(changes, statutory_notes(opened.project, opened.school.facts.phase, opened.as_at))
     return Redline(changes, f"{new.title}: {new.school_name}", f"Changes from {old_label} to {new_label}",
                    {"school": slug, "policy": policy_id, "from": old_label, "to": new_label})
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..compose.policy import compose_all, compose_policy, outline_for
+from ..diff.guidance import guidance_map, statutory_notes
 from ..diff.pending import Pending, pending_changes, sources_of
 from ..errors import ErrorCollector, PolicySiteError
 from ..load.project import OutlineSource, Project, SchoolSource, load_project
@@ -77,11 +78,14 @@ def policy_states(project: Project, as_at: dt.date, reasons: bool = False) -> di
         try:
             releases = tuple(read_releases(project.root, slug, policy_id))
             traced = {}
+            school = project.schools[slug]
+            outline = outline_for(project, school, policy_id)
             if reasons and releases:
-                school = project.schools[slug]
-                pending = pending_for(project, school, outline_for(project, school, policy_id), document, releases[-1], as_at)
+                pending = pending_for(project, school, outline, document, releases[-1], as_at)
                 traced = {p.change.id: p.reason for p in pending}
-            states[slug].append(PolicyState(document, releases, MappingProxyType(traced)))
+            guidance = tuple(guidance_map(project, school, outline, document, as_at))
+            statutory = MappingProxyType(statutory_notes(project, school.facts.phase, as_at))
+            states[slug].append(PolicyState(document, releases, MappingProxyType(traced), guidance, statutory))
         except PolicySiteError as exc:
             errors.add(exc)
     errors.raise_if_any()

@@ -92,13 +92,14 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
     dropped = {clause_id: where("drop", index) for index, clause_id in enumerate(settings.drop)}
     arrange(tree, _placements(settings, school, where, library, tree), dropped)
     numbers = {node.source.id: number for node, number, _ in tree.numbered()}
-    clauses = []
+    clauses, meets = [], []
     for node, number, level in tree.numbered():
         source = node.source
         clause_context = {**context, "ref": _ref_function(numbers, dropped, source, school),
                           "has": lambda clause_id: clause_id in numbers,
                           "vars": plain_data(variables_as_at(source, settings.variables, as_at))}
-        items = _items(source, settings, school, where, clause_context, as_at)
+        chosen_items = _items(source, settings, school, where, clause_context, as_at)
+        items = [text for _, text in chosen_items]
         clause_context["items"] = items
         clause_context["item_list"] = lambda items=items, numbered=source.meta.numbered: Markup(_markdown_list(items, numbered))
         check_source(source.meta.title, source.path, source.line("title"))
@@ -109,8 +110,19 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         check_composed(text, source.path, source.body_line)
         _check_images(text, school, source)
         clauses.append(Clause(source.id, number, title_text, _tidy(text), level, node.origin))
+        meets.append((source.id, _requirements_met(source, [item_id for item_id, _ in chosen_items])))
     agreements = _agreements(outline, settings, numbers, school, where)
-    return Document(outline.id, title, school.slug, school.facts.name, review_cycle, tuple(clauses), agreements)
+    return Document(outline.id, title, school.slug, school.facts.name, review_cycle, tuple(clauses), agreements,
+                    tuple(pair for pair in meets if pair[1]))
+
+
+def _requirements_met(source: ClauseSource, item_ids: list[str]) -> tuple[str, ...]:
+    """The guidance register's requirements a composed clause meets: its own, and those of the items it kept."""
+    met = list(source.meta.implements)
+    for item in source.meta.items:
+        if item.id in item_ids:
+            met += [rid for rid in item.implements if rid not in met]
+    return tuple(met)
 
 
 class _Locator:
@@ -205,8 +217,8 @@ def _ref_function(numbers: Mapping[str, str], dropped: Mapping[str, int | None],
 
 
 def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource, where: _Locator,
-           context: dict[str, Any], as_at: dt.date) -> list[str]:
-    """The clause's list items in force on `as_at`, after the school's additions and drops, rendered."""
+           context: dict[str, Any], as_at: dt.date) -> list[tuple[str, str]]:
+    """The clause's list items in force on `as_at`, after the school's additions and drops: (id, rendered text)."""
     changes = settings.items.get(source.id)
     library_ids = [item.id for item in source.meta.items]
     chosen = {item.id for item in source.meta.items if not item.optional}
@@ -239,7 +251,7 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
             raise InputError(f"cannot drop item '{dropped}' from '{source.id}': no such item", school.path,
                               where("items", source.id, "drop"), hint=did_you_mean(dropped, library_ids, "check the name against the items."))
         selected = [entry for entry in selected if entry[0] != dropped]
-    return [_render_item(text, context, file, line) for _, text, file, line in selected]
+    return [(item_id, _render_item(text, context, file, line)) for item_id, text, file, line in selected]
 
 
 def _render_item(text: str, context: dict[str, Any], file: Path, line: int | None) -> str:

@@ -30,6 +30,7 @@ class Change:
     text_changed: bool = False
     words: tuple[tuple[int, str], ...] = field(default=(), compare=False)  # (-1 deleted | 0 same | 1 inserted, text)
     why: str = field(default="", compare=False)  # whose change it is and why ("Shared model: KCSIE 2025 ..."), if known
+    statutory: str = field(default="", compare=False)  # the statutory requirements the clause meets, if any
 
     @property
     def label(self) -> str:

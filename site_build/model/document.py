@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ class Document:
     review_cycle: str
     clauses: tuple[Clause, ...]
     agreements: tuple[Agreement, ...] = ()
+    # (clause id, the guidance register's requirements it meets) as composed; not part of the text, so not in
+    # to_data(): a release keeps what governors approved, and a requirement is a reader's map to it
+    meets: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
 
     def clause(self, clause_id: str) -> Clause | None:
         return next((c for c in self.clauses if c.id == clause_id), None)

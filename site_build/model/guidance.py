@@ -3,10 +3,12 @@ in it that a school policy must meet. Clauses and items name the requirements th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from ..errors import Problem
 from .schema import Dated, IsoDate, Slug, Strict, Text
 from .vocabulary import Phase
 
@@ -60,3 +62,19 @@ class GuidanceRegister(Strict):
         """Every requirement by its full id ('fms.roles'), in the register's order."""
         return {f"{d.id}.{r.id}": (d, r) for d in self.documents for r in d.requirements}
 
+
+
+@dataclass(frozen=True)
+class MapRow:
+    """One requirement in a school's policy: the clauses that meet it, or why none does (the guidance map)."""
+
+    requirement_id: str
+    document: GuidanceDocument
+    requirement: Requirement
+    clauses: tuple[str, ...] = ()  # ids of the composed clauses that meet it
+    gap: str = ""  # why nothing meets it, when nothing does: "the school drops 'filtering-and-monitoring'"
+    school_choice: Problem | None = None  # where the school's own setting caused the gap (for `check`)
+
+    @property
+    def met(self) -> bool:
+        return bool(self.clauses)

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .document import Document, canonical_json
+from .guidance import MapRow
 from .schema import School, cycle_in_months
 
 RELEASE_FORMAT = 2  # 2: chained (previous_sha256) and optionally signed; 1 is still read, as "not chained"
@@ -250,6 +251,8 @@ class PolicyState:
     draft: Document
     releases: tuple[Release, ...]
     reasons: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # clause id -> why the draft differs
+    guidance: tuple[MapRow, ...] = ()  # the draft's guidance map: each requirement, the clauses meeting it or why none does
+    statutory: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # clause id -> its statutory duties
 
     @property
     def current(self) -> Release | None:

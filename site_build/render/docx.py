@@ -51,6 +51,8 @@ def redline_docx(changes: list[Change], heading: str, subtitle: str, when: dt.da
         title.add_run(f"{_label(change)} ({change.label})")
         if change.why:
             word.add_paragraph().add_run(f"Why: {change.why}").italic = True
+        if change.statutory:
+            word.add_paragraph().add_run(f"Statutory: {change.statutory}").italic = True
         if change.title_changed and change.old and change.new:
             paragraph = word.add_paragraph("Title: ")
             _revision(paragraph, "w:del", change.old.title, next(ids), stamp)

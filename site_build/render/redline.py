@@ -37,6 +37,7 @@ def redline_json(changes: list[Change], meta: dict) -> str:
         "old_title": c.old.title if c.old else None, "new_title": c.new.title if c.new else None,
         "old_text": c.old.text if c.old else None, "new_text": c.new.text if c.new else None,
         "title_changed": c.title_changed, "text_changed": c.text_changed, "why": c.why or None,
+        "statutory": c.statutory or None,
     } for c in changes]
     return json.dumps({**meta, "summary": summary_counts(changes), "changes": items}, indent=2, ensure_ascii=False)
 
@@ -53,6 +54,8 @@ def redline_terminal(changes: list[Change], heading: str, markers: bool = False)
         blocks.append(Text(f"{_where(change)} [{change.label}]", style="bold"))
         if change.why:
             blocks.append(Text(f"Why: {change.why}", style="italic"))
+        if change.statutory:
+            blocks.append(Text(f"Statutory: {change.statutory}", style="italic"))
         if change.title_changed and change.old and change.new:
             blocks.append(Text.assemble("title: ", (change.old.title, "red strike"), " -> ", (change.new.title, "green underline")))
         for line in diff_lines(in_context(change.words)) if change.words else []:
@@ -84,6 +87,8 @@ def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
         if change.title_changed and change.old and change.new:
             title += f' <span class="title-change">(title was <del>{html.escape(change.old.title)}</del>)</span>'
         why = f'<p class="why"><strong>Why:</strong> {html.escape(change.why)}</p>' if change.why else ""
+        if change.statutory:
+            why += f'<p class="why"><strong>Statutory:</strong> {html.escape(change.statutory)}</p>'
         parts.append(f'<section id="{link_prefix}{html.escape(change.id)}" class="redline {change.kind}"><h3>{title} '
                      f'<span class="kind">{change.label}</span></h3>{why}<div class="text">{body}</div></section>')
     return "\n".join(parts)

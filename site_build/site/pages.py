@@ -67,6 +67,9 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
         frozen = state.current.letterhead if state.current else None  # a release shows who wrote it then
         written_by = frozen.written_by if frozen else school.facts.policies[pid].written_by
         pages[f"{pid}/index.md"] = _policy_page(state, today, draft, written_by, pdfs, school.images)
+        if state.guidance:
+            pages[f"{pid}/guidance.md"] = _guidance_page(state, today, draft)
+            section.append({"Guidance map": f"{pid}/guidance.md"})
         if state.releases:
             pages[f"{pid}/changelog.md"] = _change_log_page(state)
             section.append({"Change log": f"{pid}/changelog.md"})
@@ -182,18 +185,19 @@ def _changes_page(state: PolicyState, draft: bool) -> str:
     pairs = list(pairwise(state.releases))[::-1]
     if draft and state.current:
         lines += _redline_section("draft", "The draft compared with the approved version", state.current.document, state.draft,
-                                  state.reasons)
+                                  state.statutory, state.reasons)
     for old, new in pairs:
         lines += _redline_section(new.version, f"Version {literal_markdown(new.label)} compared with {literal_markdown(old.label)}",
-                                  old.document, new.document)
+                                  old.document, new.document, state.statutory)
     if not pairs and not (draft and state.current):
         lines.append("There is only one approved version, so there is nothing to compare yet.")
     return "\n".join(lines) + "\n"
 
 
-def _redline_section(anchor: str, heading: str, old: Document, new: Document,
+def _redline_section(anchor: str, heading: str, old: Document, new: Document, statutory: Mapping[str, str],
                      reasons: Mapping[str, str] = MappingProxyType({})) -> list[str]:
-    changes = [replace(change, why=reasons.get(change.id, "")) for change in compare_documents(old, new)]
+    changes = [replace(change, why=reasons.get(change.id, ""), statutory=statutory.get(change.id, ""))
+               for change in compare_documents(old, new)]
     fragment = redline_fragment(changes, link_prefix=f"v{anchor}-") if changes else "<p>No change to the text.</p>"
     return [f"## {heading} {{#v{anchor}}}", "", f'<div class="redline" markdown="0">\n{fragment}\n</div>', ""]
 
@@ -206,6 +210,43 @@ def _draft_page(state: PolicyState, pdfs: bool, images: frozenset[str], as_at: d
              f"    It is composed as at {format_date(as_at)}: with the law and guidance in force on that day." if as_at else "",
              f"    [Download the draft as PDF]({pdf_name(state.policy_id, draft=True)})" if pdfs else "", ""]
     return "\n".join(lines) + "\n" + document_markdown(state.draft, images)
+
+
+def _guidance_page(state: PolicyState, today: dt.date, draft: bool) -> str:
+    """Each requirement of law and guidance that applies to the school, and the sections that meet it, or why none does."""
+    rows = state.guidance
+    unmet = [row for row in rows if not row.met]
+    statutory = sum(1 for row in unmet if row.requirement.statutory)
+    lines = [NOT_IN_SEARCH, f"# {literal_markdown(state.title)}: guidance map", "",
+             "Which requirement of law and guidance each part of this policy meets, as the shared clauses and the "
+             f"school's choices stand on {format_date(today)}. The register of laws and guidance, with the date of "
+             "each edition, is kept by the policy lead.", "",
+             f"{len(rows)} requirements apply to this school: {len(rows) - len(unmet)} are met"
+             + (f", and **{len(unmet)} are not met** ({statutory} of them statutory)." if unmet else "."), "",
+             "| Requirement | Source | Statutory | Met by |", "| --- | --- | --- | --- |"]
+    current = state.current.document if state.current else None
+    for row in rows:
+        source = f"[{literal_markdown(row.document.name)}]({row.document.url.replace('(', '%28').replace(')', '%29')})"
+        if row.met:
+            met = ", ".join(_section_link(clause_id, state.draft, current, draft) for clause_id in row.clauses)
+        else:
+            met = f"**Not met**: {literal_markdown(row.gap)}"
+        lines.append(f"| {literal_markdown(row.requirement.text)} | {source} | {'Yes' if row.requirement.statutory else 'No'} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+def _section_link(clause_id: str, composed: Document, current: Document | None, draft: bool) -> str:
+    """'[section 6](index.md#id)' in the approved version; in a draft-only clause, a link to the draft (if built)."""
+    published = current.clause(clause_id) if current else None
+    if published:
+        return f"[{_section_label(published.number)}](index.md#{clause_id})"
+    clause = composed.clause(clause_id)
+    label = f"{_section_label(clause.number)} of the draft" if clause else clause_id
+    return f"[{label}](draft.md#{clause_id})" if draft else label
+
+
+def _section_label(number: str) -> str:
+    return number.replace("Appendix", "appendix") if number.startswith("Appendix") else f"section {number}"
 
 
 def _versions_page(state: PolicyState) -> str:

@@ -1,0 +1,122 @@
+"""The guidance map: each requirement of the register that applies to a school, and the sections of its policy that
+meet it, or why none does (pure). `check` warns where the school's own choice leaves a statutory requirement unmet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+
+from ..errors import Problem
+from ..load.project import OutlineSource, Project, SchoolSource
+from ..load.yaml_lines import line_of
+from ..model.document import Document
+from ..model.guidance import MapRow
+from ..model.schema import OutlineEntry, PolicySettings
+from .compare import Change
+
+
+def guidance_map(project: Project, school: SchoolSource, outline: OutlineSource, draft: Document, as_at: dt.date) -> list[MapRow]:
+    """Every requirement in force on `as_at` for the school's phase, in the register's order, met or not."""
+    met: dict[str, list[str]] = {}
+    for clause_id, requirement_ids in draft.meets:
+        for rid in requirement_ids:
+            met.setdefault(rid, []).append(clause_id)
+    rows = []
+    for rid, (document, requirement) in project.guidance.register.requirements().items():
+        if not requirement.applies_on(as_at) or not requirement.applies_to(school.facts.phase):
+            continue
+        if rid in met:
+            rows.append(MapRow(rid, document, requirement, tuple(met[rid])))
+            continue
+        gaps = list(_gaps(project, school, outline, rid, as_at))
+        chosen = requirement.statutory and bool(gaps) and all(problem for _, problem in gaps)
+        rows.append(MapRow(rid, document, requirement, gap="; ".join(text for text, _ in gaps) or "no clause of this policy meets it",
+                           school_choice=gaps[0][1] if chosen else None))
+    return rows
+
+
+def statutory_notes(project: Project, phase: str, as_at: dt.date) -> dict[str, str]:
+    """For each shared clause that meets statutory requirements (itself or through its items), a line for redlines:
+    'Statutory: KCSIE 2025: Make sure appropriate filtering ...' (grouped by document when there are more than three)."""
+    register = project.guidance.register.requirements()
+    notes = {}
+    for clause_id, source in project.clauses.items():
+        ids = list(dict.fromkeys([*source.meta.implements, *(rid for item in source.meta.items for rid in item.implements)]))
+        found = [register[rid] for rid in ids if rid in register and register[rid][1].statutory
+                 and register[rid][1].applies_on(as_at) and register[rid][1].applies_to(phase)]
+        if len(found) > 3:
+            names = [document.name for document, _ in found]
+            notes[clause_id] = ", ".join(f"{name} ({names.count(name)} requirements)" for name in dict.fromkeys(names)) \
+                + "; see the guidance map"
+        elif found:
+            notes[clause_id] = "; ".join(f"{document.name}: {requirement.text.rstrip('.')}" for document, requirement in found)
+    return notes
+
+
+def with_statutory(changes: list[Change], notes: Mapping[str, str]) -> list[Change]:
+    """Each change to a clause that meets a statutory requirement, marked with it."""
+    return [replace(change, statutory=notes.get(change.id, "")) for change in changes]
+
+
+def statutory_warnings(school: SchoolSource, policy_id: str, rows: list[MapRow]) -> list[Problem]:
+    """One warning for each of the school's settings that leaves statutory requirements unmet, naming them all."""
+    by_setting: dict[tuple, list[MapRow]] = {}
+    for row in rows:
+        if row.school_choice:
+            by_setting.setdefault((str(row.school_choice.file), row.school_choice.line, row.school_choice.message), []).append(row)
+    warnings = []
+    for (_, _, what), found in by_setting.items():
+        choice = found[0].school_choice
+        named = "; ".join(f"{row.document.name}: {row.requirement.text} ({row.requirement_id})" for row in found)
+        count = f"{len(found)} statutory requirement{'s' if len(found) != 1 else ''}"
+        warnings.append(Problem(f"{school.facts.name}'s policy '{policy_id}' {what}, which alone met {count}: {named}",
+                                choice.file, choice.line, choice.hint))  # type: ignore[union-attr]
+    return warnings
+
+
+def _gaps(project: Project, school: SchoolSource, outline: OutlineSource, rid: str, as_at: dt.date) -> Iterator[tuple[str, Problem | None]]:
+    """For each shared clause or item of the policy that would meet `rid`, why this school's policy lacks it; with the
+    school's line when its own setting is the reason."""
+    settings = school.facts.policies.get(outline.id, PolicySettings())
+    entries = dict(_entries(outline.outline.sections + outline.outline.appendices))
+    hint = ("keep the shared clause, or once the school's own text meets each requirement, list them under "
+            "`implements:` in that clause's front matter")
+    for clause_id, entry in entries.items():
+        source = project.clauses.get(clause_id)
+        if source is None:
+            continue
+        items = [item for item in source.meta.items if rid in item.implements]
+        if rid not in source.meta.implements and not items:
+            continue
+        where = ("policies", outline.id)
+        if clause_id in settings.drop:
+            line = line_of(school.lines, (*where, "drop", settings.drop.index(clause_id)))
+            yield f"the school drops '{clause_id}'", Problem(f"drops '{clause_id}'", school.path, line, hint)
+        elif clause_id in school.overrides:
+            override = school.overrides[clause_id]
+            yield (f"the school's own text replaces '{clause_id}'",
+                   Problem(f"replaces '{clause_id}'", override.path, 1, hint))
+        elif entry.optional and clause_id not in settings.include:
+            yield f"'{clause_id}' is optional and the school does not include it", None
+        elif not source.meta.applies_on(as_at):
+            yield f"'{clause_id}' is not in force on {as_at.isoformat()}", None
+        elif rid in source.meta.implements:
+            yield f"'{clause_id}' does not apply to this school ({entry.when})" if entry.when else f"'{clause_id}' is left out", None
+        else:
+            for item in items:
+                changes = settings.items.get(clause_id)
+                if changes and item.id in changes.drop:
+                    line = line_of(school.lines, (*where, "items", clause_id, "drop", changes.drop.index(item.id)))
+                    yield (f"the school drops the item '{item.id}' of '{clause_id}'",
+                           Problem(f"drops the item '{item.id}' of '{clause_id}'", school.path, line, hint))
+                elif item.optional:
+                    yield f"the item '{item.id}' of '{clause_id}' is optional and the school does not add it", None
+                else:
+                    yield f"the item '{item.id}' of '{clause_id}' is not in force on {as_at.isoformat()}", None
+
+
+def _entries(entries: list[OutlineEntry]) -> Iterator[tuple[str, OutlineEntry]]:
+    for entry in entries:
+        yield entry.clause, entry
+        yield from _entries(entry.children)
