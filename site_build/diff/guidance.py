@@ -1,5 +1,6 @@
 """The guidance map: each requirement of the register that applies to a school, and the sections of its policy that
-meet it, or why none does (pure). `check` warns where the school's own choice leaves a statutory requirement unmet."""
+meet it, or why none does (pure). `check` warns of each school choice (a drop, an item dropped, its own text in place
+of a shared clause) that takes away a clause meeting a statutory requirement nothing else in the policy meets."""
 
 from __future__ import annotations
 
@@ -23,16 +24,17 @@ def guidance_map(project: Project, school: SchoolSource, outline: OutlineSource,
         for rid in requirement_ids:
             met.setdefault(rid, []).append(clause_id)
     rows = []
+    composed = {clause.id for clause in draft.clauses}
     for rid, (document, requirement) in project.guidance.register.requirements().items():
         if not requirement.applies_on(as_at) or not requirement.applies_to(school.facts.phase):
             continue
         if rid in met:
             rows.append(MapRow(rid, document, requirement, tuple(met[rid])))
             continue
-        gaps = list(_gaps(project, school, outline, rid, as_at))
-        chosen = requirement.statutory and bool(gaps) and all(problem for _, problem in gaps)
+        gaps = list(_gaps(project, school, outline, composed, rid, as_at))
+        choices = tuple(problem for _, problem in gaps if problem) if requirement.statutory else ()
         rows.append(MapRow(rid, document, requirement, gap="; ".join(text for text, _ in gaps) or "no clause of this policy meets it",
-                           school_choice=gaps[0][1] if chosen else None))
+                           school_choices=choices))
     return rows
 
 
@@ -62,20 +64,24 @@ def with_statutory(changes: list[Change], notes: Mapping[str, str]) -> list[Chan
 def statutory_warnings(school: SchoolSource, policy_id: str, rows: list[MapRow]) -> list[Problem]:
     """One warning for each of the school's settings that leaves statutory requirements unmet, naming them all."""
     by_setting: dict[tuple, list[MapRow]] = {}
+    problems: dict[tuple, Problem] = {}
     for row in rows:
-        if row.school_choice:
-            by_setting.setdefault((str(row.school_choice.file), row.school_choice.line, row.school_choice.message), []).append(row)
+        for choice in row.school_choices:
+            key = (str(choice.file), choice.line, choice.message)
+            by_setting.setdefault(key, []).append(row)
+            problems[key] = choice
     warnings = []
-    for (_, _, what), found in by_setting.items():
-        choice = found[0].school_choice
+    for key, found in by_setting.items():
+        choice, what = problems[key], key[2]
         named = "; ".join(f"{row.document.name}: {row.requirement.text} ({row.requirement_id})" for row in found)
         count = f"{len(found)} statutory requirement{'s' if len(found) != 1 else ''}"
-        warnings.append(Problem(f"{school.facts.name}'s policy '{policy_id}' {what}, which alone met {count}: {named}",
-                                choice.file, choice.line, choice.hint))  # type: ignore[union-attr]
+        warnings.append(Problem(f"{school.facts.name}'s policy '{policy_id}' {what}, and nothing else in it meets {count}: {named}",
+                                choice.file, choice.line, choice.hint))
     return warnings
 
 
-def _gaps(project: Project, school: SchoolSource, outline: OutlineSource, rid: str, as_at: dt.date) -> Iterator[tuple[str, Problem | None]]:
+def _gaps(project: Project, school: SchoolSource, outline: OutlineSource, composed: set[str], rid: str,
+          as_at: dt.date) -> Iterator[tuple[str, Problem | None]]:
     """For each shared clause or item of the policy that would meet `rid`, why this school's policy lacks it; with the
     school's line when its own setting is the reason."""
     settings = school.facts.policies.get(outline.id, PolicySettings())
@@ -89,31 +95,31 @@ def _gaps(project: Project, school: SchoolSource, outline: OutlineSource, rid: s
         items = [item for item in source.meta.items if rid in item.implements]
         if rid not in source.meta.implements and not items:
             continue
+        name = f"'{source.meta.title}'" if "{" not in source.meta.title else f"'{clause_id}'"
         where = ("policies", outline.id)
         if clause_id in settings.drop:
             line = line_of(school.lines, (*where, "drop", settings.drop.index(clause_id)))
-            yield f"the school drops '{clause_id}'", Problem(f"drops '{clause_id}'", school.path, line, hint)
+            yield f"the school leaves out {name}", Problem(f"drops '{clause_id}'", school.path, line, hint)
         elif clause_id in school.overrides:
-            override = school.overrides[clause_id]
-            yield (f"the school's own text replaces '{clause_id}'",
-                   Problem(f"replaces '{clause_id}'", override.path, 1, hint))
+            yield (f"the school's own text replaces {name}",
+                   Problem(f"replaces '{clause_id}'", school.overrides[clause_id].path, 1, hint))
         elif entry.optional and clause_id not in settings.include:
-            yield f"'{clause_id}' is optional and the school does not include it", None
+            yield f"{name} is optional and the school does not include it", None
         elif not source.meta.applies_on(as_at):
-            yield f"'{clause_id}' is not in force on {as_at.isoformat()}", None
-        elif rid in source.meta.implements:
-            yield f"'{clause_id}' does not apply to this school ({entry.when})" if entry.when else f"'{clause_id}' is left out", None
+            yield f"{name} is not in force on {as_at.isoformat()}", None
+        elif clause_id not in composed:
+            yield f"{name} does not apply to this school" + (f" ({entry.when})" if entry.when else ""), None
         else:
+            changes = settings.items.get(clause_id)
             for item in items:
-                changes = settings.items.get(clause_id)
                 if changes and item.id in changes.drop:
                     line = line_of(school.lines, (*where, "items", clause_id, "drop", changes.drop.index(item.id)))
-                    yield (f"the school drops the item '{item.id}' of '{clause_id}'",
+                    yield (f"the school drops the item '{item.id}' of {name}",
                            Problem(f"drops the item '{item.id}' of '{clause_id}'", school.path, line, hint))
                 elif item.optional:
-                    yield f"the item '{item.id}' of '{clause_id}' is optional and the school does not add it", None
+                    yield f"the item '{item.id}' of {name} is optional and the school does not add it", None
                 else:
-                    yield f"the item '{item.id}' of '{clause_id}' is not in force on {as_at.isoformat()}", None
+                    yield f"the item '{item.id}' of {name} is not in force on {as_at.isoformat()}", None
 
 
 def _entries(entries: list[OutlineEntry]) -> Iterator[tuple[str, OutlineEntry]]:

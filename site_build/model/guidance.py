@@ -73,7 +73,7 @@ class MapRow:
     requirement: Requirement
     clauses: tuple[str, ...] = ()  # ids of the composed clauses that meet it
     gap: str = ""  # why nothing meets it, when nothing does: "the school drops 'filtering-and-monitoring'"
-    school_choice: Problem | None = None  # where the school's own setting caused the gap (for `check`)
+    school_choices: tuple[Problem, ...] = ()  # for a statutory requirement: the school's settings that caused the gap
 
     @property
     def met(self) -> bool:
