@@ -150,3 +150,38 @@ def test_blank_sheets_per_role_and_missing_agreement_is_said(school: Path, tmp_p
                    "--on", "2025-09-01", "--note", "First", cwd=school).code == 0
     failure = run_cli("agreements", "little-acorns", "--role", "pupil", "-o", str(tmp_path / "x.pdf"), cwd=school)
     assert_clean_failure(failure, "no agreement for the role 'pupil'")
+
+
+def _structure(path: Path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def test_every_pdf_kind_is_tagged_titled_and_free_of_leader_dots(school: Path, tmp_path: Path):
+    assert run_cli("build", SLUG, "--draft", cwd=school).code == 0
+    folder = school / "site" / SLUG / "acceptable-use"
+    redline = tmp_path / "redline.pdf"
+    assert run_cli("diff", SLUG, "acceptable-use", "--format", "pdf", "-o", str(redline), cwd=school).code == 0
+    pack = tmp_path / "pack.pdf"
+    roster = write_roster(tmp_path / "roster.csv", ROSTER)
+    assert make_pack(school, "--roster", str(roster), "-o", str(pack)).code == 0
+    agreements = sorted((school / "site" / SLUG / "agreements").glob("*.pdf"))
+    kinds = {"policy": folder / "acceptable-use.pdf", "draft": folder / "acceptable-use-draft.pdf", "redline": redline,
+             "pack": pack, **{f"agreement {p.stem}": p for p in agreements}}
+    assert len(agreements) >= 2
+    titles = {}
+    for kind, path in kinds.items():
+        reader = PdfReader(path)
+        root = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], f"{kind}: not tagged"
+        assert root["/Lang"] == "en-GB" and root["/ViewerPreferences"]["/DisplayDocTitle"], kind
+        structure = _structure(path)
+        assert "H1" in structure, f"{kind}: no heading in the structure tree"
+        assert "Page 1 of" not in structure, f"{kind}: the running footer is tagged as content, not an artifact"
+        assert "....." not in "".join(pages_text(path)), f"{kind}: leader dots in the text layer"
+        titles[kind] = reader.metadata.title
+    assert "version 2025-09-01" in titles["policy"] and titles["draft"].startswith("Draft (not approved)")
+    assert titles["redline"].startswith("Redline: ")
+    assert len(set(titles.values())) == len(titles), f"two kinds of PDF share a title: {titles}"
+    assert "L" in _structure(kinds["policy"]).split() or "LI" in _structure(kinds["policy"]), "lists are not tagged"

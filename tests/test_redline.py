@@ -121,7 +121,7 @@ def test_html_redline_has_summary_links_and_ins_del(planted: Path, tmp_path: Pat
     assert run_cli("diff", SLUG, POLICY, "--format", "html", "-o", str(out), cwd=planted).code == 0
     page = out.read_text()
     assert 'href="#c-passwords"' in page and 'id="c-passwords"' in page
-    assert re.search(r"<ins>\s*long,\s*</ins>", page)
+    assert re.search(r"<ins><span class=\"visually-hidden\">\[inserted: </span>\s*long,\s*<span", page)
     assert "<del>" in page
 
 
@@ -168,6 +168,7 @@ def test_a_clause_moved_and_edited_counts_as_both():
     assert "4. B (was section 2): moved and changed" in "\n".join(summary_lines(changes))
 
 
+INSERTED, DELETED = ('<span class="visually-hidden">[inserted: </span>', '<span class="visually-hidden">[deleted: </span>')
 ADDED_ITEM = "• Knowingly creating or spreading false or misleading information"
 REMOVED_ITEM = "• Deliberately damaging ICT equipment, systems or materials."
 
@@ -180,15 +181,15 @@ def test_a_list_item_added_or_removed_is_one_whole_item_in_the_terminal_and_html
     assert run_cli("diff", SLUG, POLICY, "--format", "html", "-o", str(out), cwd=planted).code == 0
     page = out.read_text()
     items = re.findall(r"<ul>(.*?)</ul>", page, re.DOTALL)  # real lists, not bullets in the text
-    assert any("<li><ins>" + ADDED_ITEM[2:] in body for body in items), "the added item is not a list item"
-    assert any("<li><del>" + REMOVED_ITEM[2:] in body for body in items), "the removed item is not a list item"
+    assert any(f"<li><ins>{INSERTED}{ADDED_ITEM[2:]}" in body for body in items), "the added item is not a list item"
+    assert any(f"<li><del>{DELETED}{REMOVED_ITEM[2:]}" in body for body in items), "the removed item is not a list item"
     assert "•" not in page.split("</h1>", 1)[1]
 
 
 def test_bold_sub_headings_stay_bold_in_every_format(planted: Path, tmp_path: Path):
     html_out, docx_out = tmp_path / "redline.html", tmp_path / "redline.docx"
     assert run_cli("diff", SLUG, POLICY, "--format", "html", "-o", str(html_out), cwd=planted).code == 0
-    assert "<p><ins><strong>Lost devices</strong></ins></p>" in html_out.read_text()
+    assert f"<p><ins>{INSERTED}<strong>Lost devices</strong>" in html_out.read_text()
     assert run_cli("diff", SLUG, POLICY, "--format", "docx", "-o", str(docx_out), cwd=planted).code == 0
     from docx import Document as WordDocument
 
@@ -207,8 +208,9 @@ def test_numbered_lists_keep_their_numbers_and_an_inserted_item_renumbers_nothin
     [change] = compare_documents(old, new)
     assert [text for op, text in change.words if op] == ["2. I use \x0eonly\x0f school accounts.\n"]
     page = redline_html([change], "Redline", "test")
-    assert '<ol><li value="1">I keep my password secret.</li><li value="2"><ins>I use <em>only</em> school accounts.</ins></li>' \
-           '<li value="3">I lock my screen.</li><li value="4">I report problems.</li></ol>' in page
+    assert ('<ol><li value="1">I keep my password secret.</li><li value="2"><ins>' + INSERTED + 'I use <em>only</em> school '
+            'accounts.<span class="visually-hidden">]</span></ins></li><li value="3">I lock my screen.</li>'
+            '<li value="4">I report problems.</li></ol>') in page
 
 
 def _settled(docx: Path, accept: bool) -> Path:

@@ -20,6 +20,7 @@ from ..model.document import Agreement, Clause, Document
 from ..model.release import Letterhead, Release
 from ..model.schema import School
 from ..model.vocabulary import AGE_GROUPS, ROLE_LABELS, ROLE_PLURALS
+from .css import css_string
 from .pdf import NO_CACHE, TEMPLATES, PdfCache, html_to_pdf, markdown_html, page_count
 
 DETAIL_LABELS = {"class": "Class", "form": "Form", "tutor group": "Tutor group", "year": "Year", "year group": "Year group",
@@ -142,16 +143,19 @@ class Pack:
 
     def html(self, part: Part, numbers: tuple[int, int] | None = None) -> str:
         """Print HTML of one part; `numbers` (first page, pages in the whole pack) when the pack is printed in parts."""
+        titles = list(dict.fromkeys(sheet.title for sheet in part.sheets))
+        title = (titles[0] if len(titles) == 1 else f"Agreements to sign: {', '.join(titles)}" if titles else "Signing register")
+        title += f"{' and signing register' if titles and part.register else ''}: {self.letterhead.name}"
         return TEMPLATES.get_template("agreements.html").render(
-            letterhead=self.letterhead, sheets=part.sheets, footer=self.footer, signed_for=self.signed_for, register=part.register,
+            title=title, letterhead=self.letterhead, sheets=part.sheets, footer=self.footer, signed_for=self.signed_for, register=part.register,
             register_start=part.register_start, register_total=part.register_total, role_labels=ROLE_LABELS,
             page_style=self._page_style(part, *numbers) if numbers else None)
 
     def _page_style(self, part: Part, first: int, total: int) -> Markup:
         """Page numbers that run on across the parts, and running heads that do not depend on what a part holds."""
-        title = _css_string("Signing register") if part.register else "string(doctitle)"
-        heads = f"@top-left {{ content: {_css_string(self.letterhead.name)}; }} @top-right {{ content: {title}; }}"
-        style = (f"@page {{ {heads} @bottom-left {{ content: {_css_string(self.footer)}; }} "
+        title = css_string("Signing register") if part.register else "string(doctitle)"
+        heads = f"@top-left {{ content: {css_string(self.letterhead.name)}; }} @top-right {{ content: {title}; }}"
+        style = (f"@page {{ {heads} @bottom-left {{ content: {css_string(self.footer)}; }} "
                  f'@bottom-right {{ content: "Page " counter(page) " of {total}"; white-space: nowrap; }} }} '
                  f"@page :first {{ counter-reset: page {first}; {heads if first > 1 else ''} }}")
         return Markup(style)
@@ -165,11 +169,6 @@ class Part:
     register: tuple[RosterEntry, ...] = ()
     register_start: int = 0  # rows of the register before this part
     register_total: int = 0
-
-
-def _css_string(text: str) -> str:
-    """A CSS string literal that no school name can break out of (every other character hex-escaped)."""
-    return '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text) + '"'
 
 
 def fit_to_one_page(sheets: list[Sheet], pack: Pack, cache: PdfCache = NO_CACHE) -> list[Sheet]:
@@ -200,8 +199,10 @@ def blank_agreement_pdfs(document: Document, school: School, releases: list[Rele
 
 
 def print_pack(pack: Pack, sheets: list[Sheet], register: list[RosterEntry], jobs: int) -> bytes:
-    """The pack's PDF, laid out SHEETS_PER_PART sheets (or NAMES_PER_PART register rows) at a time and merged,
-    so memory stays flat however long the roster is."""
+    """The pack's PDF: one tagged document when it is small enough; a longer one laid out SHEETS_PER_PART sheets (or
+    NAMES_PER_PART register rows) at a time and merged, so memory stays flat however long the roster is."""
+    if len(sheets) <= SHEETS_PER_PART and len(register) <= NAMES_PER_PART:
+        return html_to_pdf(pack.html(Part(tuple(sheets), tuple(register), 0, len(register))))
     parts = [Part(tuple(sheets[i:i + SHEETS_PER_PART])) for i in range(0, len(sheets), SHEETS_PER_PART)]
     parts += [Part(register=tuple(register[i:i + NAMES_PER_PART]), register_start=i, register_total=len(register))
               for i in range(0, len(register), NAMES_PER_PART)]

@@ -48,8 +48,11 @@ def policy_html(document: Document, letterhead: Letterhead, release: Release | N
             details.append(("Meeting", release.meeting.words))
         details += [("In force from", format_date(release.in_force_from)), ("Change", release.note),
                     ("Next review", format_date(release.next_review)), ("Text fingerprint", document.fingerprint)]
+    title = (f"Draft (not approved): {document.title}: {letterhead.name}" if release is None
+             else f"{document.title}, version {release.label}: {letterhead.name}")
     return TEMPLATES.get_template("policy.html").render(
-        document=document, letterhead=letterhead, draft=release is None, version_line=version_line(release, document, draft_date), details=details,
+        title=title, document=document, letterhead=letterhead, draft=release is None,
+        version_line=version_line(release, document, draft_date), details=details,
         clauses=[(clause, markdown_html(clause.text)) for clause in document.clauses])
 
 
@@ -74,8 +77,11 @@ NO_CACHE = PdfCache(None)
 
 
 def html_to_pdf(html: str, cache: PdfCache = NO_CACHE) -> bytes:
-    """Lay out print HTML with our print stylesheet; no network access, fonts from the system."""
-    return cache.get("pdf", html, lambda: _html(html).write_pdf(stylesheets=[_stylesheet()]))
+    """Lay out print HTML with our print stylesheet; no network access, fonts from the system.
+
+    Every PDF is tagged (PDF/UA-1): a structure tree of headings, lists and tables in reading order, running heads
+    and footers as artifacts, the language and the title shown in the viewer's title bar."""
+    return cache.get("pdf", html, lambda: _html(html).write_pdf(stylesheets=[_stylesheet()], pdf_variant="pdf/ua-1"))
 
 
 def page_count(html: str, cache: PdfCache = NO_CACHE) -> int:

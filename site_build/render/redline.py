@@ -96,7 +96,8 @@ def redline_fragment(changes: list[Change], link_prefix: str = "c-") -> str:
 
 def redline_html(changes: list[Change], heading: str, subtitle: str) -> str:
     """A standalone page governors can open or print: summary with links, then each clause's redline."""
-    return PAGE.format(heading=html.escape(heading), subtitle=html.escape(subtitle), body=redline_fragment(changes))
+    return PAGE.format(title=html.escape(f"Redline: {heading} ({subtitle[:1].lower()}{subtitle[1:]})"), heading=html.escape(heading),
+                       subtitle=html.escape(subtitle), legend=html.escape(LEGEND), body=redline_fragment(changes))
 
 
 _LIST_ITEM = re.compile(r"^(?:(•)|(\d+)\.)\s")
@@ -153,12 +154,25 @@ def _html_line(line: list[tuple[int, str]]) -> str:
             parts[-1] = (op, parts[-1][1] + escaped)
         else:
             parts.append((op, escaped))
-    return "".join({-1: f"<del>{text}</del>", 1: f"<ins>{text}</ins>"}.get(op, text) for op, text in parts)
+    out = []
+    for index, (op, text) in enumerate(parts):
+        out.append(_CHANGE_HTML[op].format(text))
+        following = parts[index + 1] if index + 1 < len(parts) else None
+        if op == -1 and following and following[0] == 1 and not text.endswith(" ") and not following[1].startswith(" "):
+            out.append(" ")  # "2020 2021", not "20202021", when a word is replaced
+    return "".join(out)
+
+
+# Each change says what it is in words a screen reader reads out (hidden on screen and paper: VISUALLY_HIDDEN).
+_CHANGE_HTML = {0: "{}", -1: '<del><span class="visually-hidden">[deleted: </span>{}<span class="visually-hidden">]</span></del>',
+                1: '<ins><span class="visually-hidden">[inserted: </span>{}<span class="visually-hidden">]</span></ins>'}
+LEGEND = ("Inserted words are underlined in green and deleted words struck through in red; "
+          "a screen reader announces each as inserted or deleted.")
 
 
 PAGE = """<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{heading}</title>
+<title>{title}</title>
 <style>
 body {{ font-family: Georgia, serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.55; color: #111; }}
 ins {{ color: #0b6b1f; text-decoration: underline; background: #e9f7ec; }}
@@ -167,10 +181,14 @@ del {{ color: #a4161a; text-decoration: line-through; background: #fbeaea; }}
 section {{ border-top: 1px solid #ccc; padding-top: 0.5rem; }}
 h3 {{ font-size: 1.1rem; }}
 .why {{ font: 0.95rem system-ui, sans-serif; color: #333; border-left: 3px solid #767676; padding-left: 0.5rem; }}
+.visually-hidden {{ position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; border: 0; padding: 0; }}
+.gap {{ color: #555; font-style: italic; }}
 </style></head>
 <body><main>
 <h1>{heading}</h1>
 <p>{subtitle}</p>
+<p class="legend">{legend}</p>
 {body}
 </main></body></html>
 """

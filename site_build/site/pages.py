@@ -15,20 +15,16 @@ from ..diff.compare import compare_documents
 from ..load.project import SchoolSource
 from ..model.document import Document
 from ..model.release import PolicyState, Release, format_date, review_status
+from ..render.css import css_string
 from ..render.markdown import document_markdown, site_images
-from ..render.redline import redline_fragment
+from ..render.redline import LEGEND, redline_fragment
 
 
 def _front_matter(search: bool = True, superseded: str = "") -> str:
     """A page's front matter: out of the search (archived versions and redlines repeat the current text), and for a
     superseded version the line its printout carries at the top of every page (main.html), as a CSS string."""
-    lines = ([] if search else ["search:", "  exclude: true"]) + ([f"superseded: {json.dumps(_css_string(superseded))}"] if superseded else [])
+    lines = ([] if search else ["search:", "  exclude: true"]) + ([f"superseded: {json.dumps(css_string(superseded))}"] if superseded else [])
     return "---\n" + "".join(line + "\n" for line in lines) + "---\n"
-
-
-def _css_string(text: str) -> str:
-    """Text safe inside a CSS string and a <style> element: anything but letters, digits and plain punctuation escaped."""
-    return "".join(c if c.isascii() and (c.isalnum() or c in " ,.:;()-") else f"\\{ord(c):06x}" for c in text)
 
 
 NOT_IN_SEARCH = _front_matter(search=False)
@@ -180,8 +176,7 @@ def _archived_page(state: PolicyState, release: Release, images: frozenset[str])
 def _changes_page(state: PolicyState, draft: bool) -> str:
     """Redlines: each release against the one before it (newest first), and the draft when asked for."""
     lines = [NOT_IN_SEARCH, f"# {literal_markdown(state.title)}: what changed", "",
-             "Each approved version compared with the one before it, clause by clause: "
-             "inserted words are underlined, deleted words are struck through.", ""]
+             f"Each approved version compared with the one before it, clause by clause. {LEGEND}", ""]
     pairs = list(pairwise(state.releases))[::-1]
     if draft and state.current:
         lines += _redline_section("draft", "The draft compared with the approved version", state.current.document, state.draft,
