@@ -15,6 +15,7 @@ from ..diff.compare import compare_documents
 from ..load.project import SchoolSource
 from ..model.document import Document
 from ..model.release import PolicyState, Release, format_date, review_status
+from ..model.vocabulary import ROLE_PLURALS
 from ..render.css import css_string
 from ..render.markdown import document_markdown, site_images
 from ..render.redline import LEGEND, redline_fragment
@@ -62,12 +63,13 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
         section: list = [{"Current version": f"{pid}/index.md"}]
         frozen = state.current.letterhead if state.current else None  # a release shows who wrote it then
         written_by = frozen.written_by if frozen else school.facts.policies[pid].written_by
-        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, written_by, pdfs, school.images)
+        pages[f"{pid}/index.md"] = _policy_page(state, today, draft, written_by, pdfs, school.images,
+                                                school.facts.governance.body)
         if state.guidance:
             pages[f"{pid}/guidance.md"] = _guidance_page(state, today, draft)
             section.append({"Guidance map": f"{pid}/guidance.md"})
         if state.releases:
-            pages[f"{pid}/changelog.md"] = _change_log_page(state)
+            pages[f"{pid}/changelog.md"] = _change_log_page(state, school.facts.governance.body)
             section.append({"Change log": f"{pid}/changelog.md"})
             pages[f"{pid}/versions/index.md"] = _versions_page(state)
             versions: list = [{"Every version": f"{pid}/versions/index.md"}]
@@ -139,14 +141,14 @@ def _approval_record(release: Release) -> str:
 
 
 def _policy_page(state: PolicyState, today: dt.date, draft: bool, written_by: str | None, pdfs: bool,
-                 images: frozenset[str]) -> str:
+                 images: frozenset[str], board: str) -> str:
     release = state.current
     lines = [f"# {literal_markdown(state.title)}", ""]
     if written_by:
         lines += [f"Written by {literal_markdown(written_by)}.", ""]
     if release is None:
         lines += ['!!! warning "No approved version yet"',
-                  "    This policy has not yet been approved by the governing body, so no version is published.",
+                  f"    This policy has not yet been approved by the {literal_markdown(board)}, so no version is published.",
                   "    " + ("The [draft](draft.md) is shown for review only." if draft else ""), ""]
         return "\n".join(lines)
     lines += _status_box(state, release, today, "", pdfs)
@@ -259,9 +261,11 @@ def _versions_page(state: PolicyState) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _change_log_page(state: PolicyState) -> str:
+def _change_log_page(state: PolicyState, board: str) -> str:
+    """The approved versions, oldest first; `board` is what the school calls its governing board (a trust's trustees)."""
     lines = [f"# {literal_markdown(state.title)}: change log", "",
-             "Each row is a version approved by the governing body. \"Where\" is worked out from the text itself.", "",
+             f"Each row is a version approved by the {literal_markdown(board)}, or by whoever it delegated the approval to, "
+             "as the row says. \"Where\" is worked out from the text itself.", "",
              "| Date | Where | Change | Approved by | In force from | Next review | Version |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for row in change_log(list(state.releases)):
@@ -271,6 +275,15 @@ def _change_log_page(state: PolicyState) -> str:
                      f"| {literal_markdown(r.approved_by)}{meeting} | {format_date(r.in_force_from)} | {format_date(r.next_review)} "
                      f"| [{literal_markdown(r.label)}](versions/{r.version}.md)<br>`{r.document.fingerprint}` |")
     return "\n".join(lines) + "\n"
+
+
+def _signers(school: SchoolSource, roles: tuple[str, ...]) -> str:
+    """'staff, governors, volunteers and visitors': who signs, as this school has them (its board is governors or
+    trustees, never both)."""
+    board = "trustee" if school.facts.governance.members == "trustees" else "governor"
+    has = [ROLE_PLURALS[role] for role in roles if role not in ("governor", "trustee") or role == board] \
+        or [ROLE_PLURALS[role] for role in roles]
+    return has[0] if len(has) == 1 else f"{', '.join(has[:-1])} and {has[-1]}"
 
 
 def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: bool, pdfs: bool) -> str:
@@ -293,7 +306,7 @@ def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: b
             shown += 1
             download = f" [Download to print (PDF)]({agreement_pdf_path(clause.id)})" if state.current and pdfs else ""
             lines += [f"## {literal_markdown(clause.title)} {{#{clause.id}}}", "",
-                      f"For: {', '.join(agreement.roles)}. Part of the [{literal_markdown(document.title)}]({page}#{clause.id}), "
+                      f"For: {_signers(school, agreement.roles)}. Part of the [{literal_markdown(document.title)}]({page}#{clause.id}), "
                       f"version {literal_markdown(version)}.{download}", "", site_images(relink(clause.text, page), school.images, "assets/"), "",
                       "Name: ______________________________  Signature: ______________________  Date: ____________", ""]
     if not shown:
