@@ -18,6 +18,7 @@ from ..load.suggest import did_you_mean
 from ..load.yaml_lines import line_of
 from ..model.document import Agreement, Clause, Document
 from ..model.schema import ItemAddition, OutlineEntry, PolicySettings
+from ..model.vocabulary import PUPIL_WORDS, PUPIL_WORDS_DEFAULT
 from .as_at import date_tests, variables_as_at
 from .markdown_rules import check_composed, check_source, image_targets, plain_data
 from .roles import resolve_duties, template_helpers
@@ -49,6 +50,12 @@ def compose_all(project: Project, as_at: dt.date) -> dict[tuple[str, str], Docum
     return documents
 
 
+def pupil_words(phase: str) -> dict[str, str]:
+    """`pupil`, `pupils` and `pupils_possessive` for clause text: "pupils", or "children" in a nursery."""
+    one, many, possessive = PUPIL_WORDS.get(phase, PUPIL_WORDS_DEFAULT)
+    return {"pupil": one, "pupils": many, "pupils_possessive": possessive}
+
+
 def outline_for(project: Project, school: SchoolSource, policy_id: str) -> OutlineSource:
     """The outline of one of the school's policies; an error if the school has no such policy or outline."""
     if policy_id not in school.facts.policies:
@@ -74,6 +81,7 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         "policy": plain_data({"id": outline.id, "title": title, "review_cycle": review_cycle}),
         **template_helpers(resolve_duties(school, roles)),
         **date_tests(as_at),
+        **pupil_words(school.facts.phase),
     }
     _check_variables(settings, library, school, where)
     sources = {**library, **school.overrides}

@@ -7,6 +7,10 @@ from typing import Literal, get_args
 Phase = Literal["nursery", "infant", "junior", "primary", "secondary", "all-through", "special"]
 PHASES: tuple[str, ...] = get_args(Phase)
 
+# What a policy calls the children it teaches, by phase: (one, many, many's). A nursery has children, not pupils.
+PUPIL_WORDS: dict[str, tuple[str, str, str]] = {"nursery": ("child", "children", "children's")}
+PUPIL_WORDS_DEFAULT = ("pupil", "pupils", "pupils'")
+
 # Who signs an agreement. Labels and plurals are how sheets, errors and hints name them.
 Role = Literal["staff", "governor", "trustee", "volunteer", "visitor", "parent", "carer", "pupil"]
 ROLES: tuple[str, ...] = get_args(Role)
