@@ -160,3 +160,29 @@ def test_a_shared_clause_edit_is_pending_for_exactly_the_schools_that_use_it(pro
     redline = run_cli("diff", slug, "acceptable-use", "--format", "json", cwd=project)
     change = next(c for c in json.loads(redline.out)["changes"] if c["id"] == "printers")
     assert change["why"] == "Shared model: Print-release codes now required (20 November 2026)"
+
+
+def test_monitoring_rests_on_the_regulations_in_force_on_the_day():
+    """Issue 15: the 2018 Investigatory Powers monitoring regulations replaced the 2000 Lawful Business Practice ones."""
+    project = load_project(ROOT, [])
+    from site_build.compose.policy import compose_all
+
+    new, old = "Investigatory Powers (Interception by Businesses", "Lawful Business Practice"
+    for day in (dt.date(2018, 6, 27), dt.date(2026, 11, 30)):
+        for (slug, _), document in compose_all(project, day).items():
+            text = " ".join(_words(c.text) for c in document.clauses if c.id in ("legislation", "monitoring"))
+            assert new in text and old not in text, (slug, day)
+    before = compose_all(project, dt.date(2018, 6, 26))["chellaston-infant", "acceptable-use"]
+    assert old in _words(before.clause("monitoring").text) and new not in _words(before.clause("monitoring").text)
+
+
+def test_the_phones_duty_is_stated_from_the_day_it_came_into_force():
+    project = load_project(ROOT, [])
+    from site_build.compose.policy import compose_all
+
+    duty = "This is a legal duty"
+    for day, stated in ((dt.date(2026, 6, 28), False), (dt.date(2026, 6, 29), True)):
+        phones = compose_all(project, day)["the-coppice-primary", "acceptable-use"].clause("pupil-phones")
+        assert (duty in phones.text) is stated, day
+    ofsted = compose_all(project, dt.date(2026, 3, 31))["the-coppice-primary", "acceptable-use"].clause("pupil-phones")
+    assert "Ofsted" not in ofsted.text

@@ -1,0 +1,33 @@
+"""Site pages name the school's own board and only the signers it has (issue 15)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from site_build.commands.school_policy import policy_states
+from site_build.load.project import load_project
+from site_build.site.pages import school_pages
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = dt.date(2026, 11, 23)
+
+
+def pages_of(slug: str) -> dict[str, str]:
+    project = load_project(ROOT, [slug])
+    return school_pages(project.schools[slug], policy_states(project, DAY)[slug], DAY, draft=True, pdfs=False).pages
+
+
+def test_a_trust_run_by_trustees_says_its_board_approved_each_version_and_trustees_sign():
+    pages = pages_of("the-coppice-primary")
+    assert "approved by the Board of Trustees" in pages["acceptable-use/changelog.md"]
+    assert "governing body" not in pages["acceptable-use/changelog.md"]
+    assert "For: staff, trustees, volunteers and visitors." in pages["agreements.md"]
+    assert "governor" not in pages["agreements.md"].split("For:")[1].split(".")[0]
+
+
+def test_a_school_with_governors_lists_governors_not_trustees():
+    pages = pages_of("chellaston-infant")
+    assert "For: staff, governors, volunteers and visitors." in pages["agreements.md"]
+    assert "trustee" not in pages["agreements.md"]
+    assert "approved by the Local Governing Board" in pages["acceptable-use/changelog.md"]
