@@ -34,7 +34,7 @@ SEED_RESPONSIBILITIES = [
     (TUDHOE, "access-rights", "These rights are managed by the headteacher, who sets them up"),
     (TUDHOE, "access-rights", "tell the headteacher straight away"),
     (TUDHOE, "internet-access", "blocked by mistake, tell the headteacher or the ICT Technician."),
-    (TUDHOE, "staff-agreement", f"I will tell {DSL} and the ICT Technician if a pupil tells me"),
+    (TUDHOE, "staff-agreement", f"I will tell {DSL} and the ICT Technician if a child tells me"),
     (TUDHOE, "phones-and-email", f"Report it at once to the headteacher or {DPO}, and follow"),
     (TUDHOE, "recording-calls", "unless the headteacher has agreed to it beforehand"),
     (TUDHOE, "personal-use", "The headteacher may limit or withdraw permission"),
@@ -44,7 +44,7 @@ SEED_RESPONSIBILITIES = [
     (TUDHOE, "internet-access-visitors", "only when the headteacher has authorised it."),
     (TUDHOE, "logging-on", "ask the headteacher for a guest account."),
     (TUDHOE, "images-of-pupils", "If you are unsure, ask the school office first."),
-    (TUDHOE, "sanctions", "copies are available from the headteacher or the school office."),
+    (TUDHOE, "sanctions", "copies of any policy mentioned here are available from the headteacher or the school office."),
     (TUDHOE, "facebook-cheat-sheet", "Let the senior leadership team or the headteacher know what has happened."),
     (TUDHOE, "monitoring-and-review", f"The headteacher and {DPO} monitor how this policy works"),
     # Chellaston: the school IT support team (Mark Faulkner, with his email) manages access and monitors the policy
