@@ -84,7 +84,7 @@ def test_a_correction_is_a_small_fix_and_keeps_the_review_date(root: Path):
     assert accepted.code == 0, accepted.text
     first, correction = releases(root)
     assert correction["next_review"] == first["next_review"] == "2026-09-01"
-    edit(root / "clauses" / "introduction.md", "Give staff, pupils, parents", "Give every member of staff, every pupil and parents")
+    edit(root / "clauses" / "introduction.md", "Give staff, {{ pupils }}, parents", "Give every member of staff, every {{ pupil }} and parents")
     assert_clean_failure(approve(root, "--on", "2025-09-03", "--note", "typo", "--kind", "correction", "--by", BOARD),
                          "--kind correction is for a small textual fix", "it changes 9 words in 1 clause")
 

@@ -326,6 +326,14 @@ def test_agreements_page_links_and_downloads_resolve(tab, site_url):
     assert not problems, problems
 
 
+def test_a_screen_reader_hears_which_words_were_inserted_and_deleted(tab, site_url):
+    page = tab.open(f"{site_url}{SCHOOL}/{POLICY}/changes.html")
+    changed = page.locator("section.redline:has(ins):has(del)").first
+    spoken = changed.aria_snapshot()  # the accessibility tree: what a screen reader reads
+    assert "[inserted: " in spoken and "[deleted: " in spoken, spoken
+    assert changed.locator("ins .visually-hidden").first.bounding_box()["width"] <= 1  # type: ignore[index]
+
+
 # --- print ----------------------------------------------------------------------------------------
 
 def test_print_shows_the_whole_policy_and_no_navigation(tab, site_url):
@@ -442,6 +450,7 @@ PAGE_TYPES = {
     "change-log": ("site_url", f"{SCHOOL}/{POLICY}/changelog.html", None, (DESKTOP, PHONE)),
     "archived-version": ("site_url", _archived, None, (DESKTOP, PHONE)),
     "what-changed": ("site_url", f"{SCHOOL}/{POLICY}/changes.html", None, (DESKTOP, PHONE)),
+    "guidance-map": ("site_url", f"{SCHOOL}/{POLICY}/guidance.html", None, (DESKTOP, PHONE)),
     "agreements": ("site_url", f"{SCHOOL}/agreements.html", None, (DESKTOP, PHONE)),
     "draft": ("draft_url", f"{SCHOOL}/{POLICY}/draft.html", None, (DESKTOP, PHONE)),
     "not-found": ("school_url", "missing-page.html", None, (DESKTOP, PHONE)),
