@@ -5,5 +5,6 @@ from __future__ import annotations
 
 def css_string(text: str) -> str:
     """A quoted CSS string literal: letters, digits and spaces as they are, every other character hex-escaped
-    (so it is safe inside a <style> element too)."""
-    return '"' + "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x}" for ch in text) + '"'
+    (so it is safe inside a <style> element too). Each escape ends with the one space CSS takes as its end, so a
+    space after it in the text is kept."""
+    return '"' + "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):x} " for ch in text) + '"'
