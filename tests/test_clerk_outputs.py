@@ -4,8 +4,8 @@ reported by `check` and `status`."""
 from __future__ import annotations
 
 import csv
-import re
 import datetime as dt
+import re
 from pathlib import Path
 
 from conftest import assert_clean_failure, edit, edit_school, line_of, run_cli, scaffold
