@@ -357,16 +357,18 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4), show_default="cores, up to 4",
               help="Parts of the pack laid out at once.")
+@click.option("--large-print", is_flag=True, help="Large type on every sheet and the register (adults 16 pt, pupils 20 pt).")
 @click.pass_context
 @reports_errors
 def agreements(ctx: click.Context, school: str, policy: str | None, role: str | None, roster: Path | None, output: Path,
-               jobs: int) -> None:
+               jobs: int, large_print: bool) -> None:
     """Print SCHOOL's agreement pack: a sheet per person from --roster, or a blank sheet per role."""
     from .commands.agreements import agreements as print_pack
     from .store.output_paths import check_output_file
 
     root = project_root(ctx)
-    report = print_pack(root, school, policy, role.lower() if role else None, roster, check_output_file(root, output, "-o"), jobs)
+    report = print_pack(root, school, policy, role.lower() if role else None, roster, check_output_file(root, output, "-o"), jobs,
+                        large_print)
     if report.roster_note:
         console.print(report.roster_note, markup=False)
     console.print(f"wrote {output}: {report.sheets} sheet(s)" + (" and a signing register" if roster else ""), markup=False)

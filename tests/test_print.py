@@ -76,25 +76,55 @@ def test_site_offers_each_blank_agreement_as_pdf(school: Path):
     assert [t.split("Role: ")[1].split()[0] for t in staff] == ["Staff", "Governor", "Volunteer", "Visitor"]
 
 
-def test_pack_from_roster_has_one_page_per_person_then_the_register(school: Path, tmp_path: Path):
+def test_pack_from_roster_has_a_sheet_per_person_then_the_register(school: Path, tmp_path: Path):
     roster = write_roster(tmp_path / "roster.csv", ROSTER)
     out = tmp_path / "pack.pdf"
     result = make_pack(school, "--roster", str(roster), "-o", str(out))
     assert result.code == 0, result.text
     assert "6 sheet(s)" in result.out
-    pages = pages_text(out)
+    pages = [text.replace("\u202b", "").replace("\u202c", "") for text in pages_text(out)]
     people = [row[0] for row in ROSTER[1:] if row[0]]
-    assert len(pages) == len(people) + 1
-    for person, text in zip(people, pages, strict=False):
-        assert f"Name: {person}" in text.replace("\u202b", "").replace("\u202c", "") or person in text
-        assert VERSION in text and "Signed:" in text
-    assert "Child: Aoife O'Brien" in pages[1] and "parents and carers" in pages[1]
-    assert "early years and key stage 1" in pages[2].lower() or "key stage 1" in pages[2]
-    assert "key stage 2" in pages[3]
+    starts, page = [], 0
+    for person in people:  # each sheet starts on a new page with the person's name, in roster order
+        page = next(i for i in range(page, len(pages)) if person in pages[i] and "Name:" in pages[i])
+        starts.append(page)
+        page += 1
+    sheets = [pages[start:end] for start, end in zip(starts, [*starts[1:], len(pages) - 1], strict=True)]
+    for sheet in sheets:
+        assert VERSION in sheet[0] and "Signed:" in sheet[-1], "a sheet must end with its signature"
+    assert "Child: Aoife O'Brien" in sheets[1][0] and "parents and carers" in sheets[1][0]
+    assert "early years and key stage 1" in sheets[2][0].lower() or "key stage 1" in sheets[2][0]
+    assert "key stage 2" in sheets[3][0]
     register = pages[-1]
     assert "Signing register" in register
     for person in people:
         assert person in register or person == "محمد علي"
+
+
+def _body_size(path: Path, page: int = 0) -> float:
+    """The type size most of a page's text is set in, in points, read from the PDF's text operators."""
+    from collections import Counter
+
+    sizes: Counter = Counter()
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes[round(size * (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5, 1)] += len(text)
+
+    PdfReader(path).pages[page].extract_text(visitor_text=visit)
+    return sizes.most_common(1)[0][0]
+
+
+def test_agreement_sheets_are_in_readable_type_and_large_print_on_request(school: Path, tmp_path: Path):
+    sizes = {}
+    for role, options in (("staff", ()), ("pupil", ()), ("staff", ("--large-print",)), ("pupil", ("--large-print",))):
+        out = tmp_path / f"{role}{'-large' if options else ''}.pdf"
+        assert make_pack(school, "--role", role, *options, "-o", str(out)).code == 0
+        first_sheets = [i for i, text in enumerate(pages_text(out)) if "Name:" in text]
+        sizes[(role, bool(options))] = [_body_size(out, i) for i in first_sheets]
+    assert min(sizes[("staff", False)]) >= 11
+    assert min(sizes[("pupil", False)]) >= 16 and max(sizes[("pupil", False)]) >= 18  # the youngest's sheet at 18 pt
+    assert min(sizes[("staff", True)]) >= 16 and min(sizes[("pupil", True)]) >= 20
 
 
 def test_excel_cp1252_and_utf8_bom_rosters_keep_accents(school: Path, tmp_path: Path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import ErrorCollector, InputError
 from ..load.roster import parse_roster, read_roster
-from ..render.agreements import Pack, fit_to_one_page, plan_sheets, print_pack
+from ..render.agreements import Pack, measure, plan_sheets, print_pack
 from ..store.files import write_atomically
 from .school_policy import open_policy
 
@@ -19,7 +19,7 @@ class PackReport:
 
 
 def agreements(root: Path, slug: str, policy_id: str | None, role: str | None, roster: Path | None,
-               output: Path, jobs: int = 1) -> PackReport:
+               output: Path, jobs: int = 1, large_print: bool = False) -> PackReport:
     """Write the pack's PDF to OUTPUT, for the policy's current release. Every bad roster row is reported at once."""
     if output.suffix.lower() != ".pdf":
         raise InputError("the pack is a PDF: give an output name ending in .pdf", output)
@@ -38,7 +38,7 @@ def agreements(root: Path, slug: str, policy_id: str | None, role: str | None, r
     document = releases[-1].document
     planned = plan_sheets(document, school, people, role, errors, roster)
     errors.raise_if_any()
-    pack = Pack.of(document, releases)
-    sheets = fit_to_one_page(planned, pack)
+    pack = Pack.of(document, releases, large_print)
+    sheets = measure(planned, pack)
     write_atomically(output, print_pack(pack, sheets, [s.person for s in sheets if s.person] if people is not None else [], jobs))
     return PackReport(len(sheets), note)

@@ -25,7 +25,6 @@ from .pdf import NO_CACHE, TEMPLATES, PdfCache, html_to_pdf, markdown_html, page
 
 DETAIL_LABELS = {"class": "Class", "form": "Form", "tutor group": "Tutor group", "year": "Year", "year group": "Year group",
                  "child": "Child"}
-FIT_LEVELS = 4
 SHEETS_PER_PART = 50  # sheets laid out in one WeasyPrint document: its memory grows with its pages
 NAMES_PER_PART = 500  # signing register rows in one document
 REGISTER_ROWS_PER_PAGE = 21  # a first guess at page numbers, corrected after layout if wrong
@@ -39,8 +38,8 @@ class Sheet:
     body: Markup
     person: RosterEntry | None
     pupil: bool
-    fit: int = 0  # how much the print is tightened so the sheet fits on one page
-    pages: int = 1  # pages the sheet takes at that fit
+    young: bool = False  # a sheet for early years and key stage 1: the largest type
+    pages: int = 1  # pages the sheet takes, measured (a long agreement runs on rather than shrinking)
 
     @property
     def role_label(self) -> str:
@@ -122,7 +121,7 @@ def _sheet(document: Document, agreement: Agreement, role: str, person: RosterEn
     text = _IN_PAGE_LINK.sub(r"\1", clause.text)  # section links point into the policy, not this pack
     label = AGE_GROUPS[agreement.age_group] if agreement.age_group else ""
     title = clause.title if person or label in clause.title.lower().replace("-", " ") else f"{clause.title} ({label})"
-    return Sheet(title, role, markdown_html(text), person, role == "pupil")
+    return Sheet(title, role, markdown_html(text), person, role == "pupil", agreement.age_group == "eyfs-ks1")
 
 
 @dataclass(frozen=True)
@@ -132,14 +131,16 @@ class Pack:
     letterhead: Letterhead  # the current release's, as on its approval
     footer: str
     signed_for: str
+    large_print: bool = False  # every sheet and the register in large type (adults 16 pt, pupils 20 pt)
 
     @classmethod
-    def of(cls, document: Document, releases: list[Release]) -> Pack:
+    def of(cls, document: Document, releases: list[Release], large_print: bool = False) -> Pack:
         current, signed = releases[-1], signing_release(releases)
         signed_for = f"Signed for version {signed.label} of the {document.title}."
         if signed.version != current.version:
             signed_for += f" The later version {current.label} keeps these signatures valid."
-        return cls(current.printed_letterhead, f"{document.title}, version {current.label}, approved {current.when_approved}", signed_for)
+        return cls(current.printed_letterhead, f"{document.title}, version {current.label}, approved {current.when_approved}", signed_for,
+                   large_print)
 
     def html(self, part: Part, numbers: tuple[int, int] | None = None) -> str:
         """Print HTML of one part; `numbers` (first page, pages in the whole pack) when the pack is printed in parts."""
@@ -147,7 +148,8 @@ class Pack:
         title = (titles[0] if len(titles) == 1 else f"Agreements to sign: {', '.join(titles)}" if titles else "Signing register")
         title += f"{' and signing register' if titles and part.register else ''}: {self.letterhead.name}"
         return TEMPLATES.get_template("agreements.html").render(
-            title=title, letterhead=self.letterhead, sheets=part.sheets, footer=self.footer, signed_for=self.signed_for, register=part.register,
+            title=title, large_print=self.large_print, letterhead=self.letterhead, sheets=part.sheets, footer=self.footer,
+            signed_for=self.signed_for, register=part.register,
             register_start=part.register_start, register_total=part.register_total, role_labels=ROLE_LABELS,
             page_style=self._page_style(part, *numbers) if numbers else None)
 
@@ -171,19 +173,14 @@ class Part:
     register_total: int = 0
 
 
-def fit_to_one_page(sheets: list[Sheet], pack: Pack, cache: PdfCache = NO_CACHE) -> list[Sheet]:
-    """Measure one sheet of each kind and tighten the print until it fits on a page (up to a limit)."""
-    chosen: dict[tuple[str, bool], tuple[int, int]] = {}
+def measure(sheets: list[Sheet], pack: Pack, cache: PdfCache = NO_CACHE) -> list[Sheet]:
+    """The sheets with the pages each takes, laying out one sheet of each kind (for the pack's page numbers)."""
+    pages: dict[tuple[str, bool], int] = {}
     for sheet in sheets:
         key = (sheet.title, sheet.person is None)
-        if key not in chosen:
-            for level in range(FIT_LEVELS):  # the first level that fits; the tightest if none does
-                pages = page_count(pack.html(Part((replace(sheet, fit=level),))), cache)
-                if pages == 1:
-                    break
-            chosen[key] = (level, pages)
-    return [replace(sheet, fit=chosen[key][0], pages=chosen[key][1])
-            for sheet, key in ((s, (s.title, s.person is None)) for s in sheets)]
+        if key not in pages:
+            pages[key] = page_count(pack.html(Part((sheet,))), cache)
+    return [replace(sheet, pages=pages[(sheet.title, sheet.person is None)]) for sheet in sheets]
 
 
 def blank_agreement_pdfs(document: Document, school: School, releases: list[Release], cache: PdfCache) -> dict[str, bytes]:
@@ -193,7 +190,7 @@ def blank_agreement_pdfs(document: Document, school: School, releases: list[Rele
     for agreement in document.agreements:
         roles = [r for r in _school_roles(document, school) if agreement in _agreements_for(document, r)]
         if roles:
-            sheets = fit_to_one_page([_sheet(document, agreement, r, None) for r in roles], pack, cache)
+            sheets = [_sheet(document, agreement, r, None) for r in roles]
             pdfs[agreement.clause_id] = html_to_pdf(pack.html(Part(tuple(sheets))), cache)
     return pdfs
 

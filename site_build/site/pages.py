@@ -86,7 +86,31 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
         nav.append({theme_text(state.title): section})  # MkDocs' theme prints nav titles unescaped
     pages["agreements.md"] = _agreements_page(school, policies, draft, pdfs)
     nav.append({"Agreements": "agreements.md"})
-    return SitePages(pages, nav)
+    return SitePages({path: _titled(text, page_title(path, policies, school.facts.name)) for path, text in pages.items()}, nav)
+
+
+def page_title(path: str, policies: list[PolicyState], school: str) -> str:
+    """The browser tab's title of a page: what it is, of which policy and version, and the school."""
+    if path == "index.md":
+        return f"Policies: {school}"
+    if path == "agreements.md":
+        return f"Agreements to sign: {school}"
+    pid, _, rest = path.partition("/")
+    state = next(s for s in policies if s.policy_id == pid)
+    if rest.startswith("versions/") and rest != "versions/index.md":
+        release = next(r for r in state.releases if f"versions/{r.version}.md" == rest)
+        what = f"version {release.label}" + (" (current)" if release is state.current else " (superseded)")
+    else:
+        current = f"current version {state.current.label}" if state.current else "no approved version yet"
+        what = {"index.md": current, "guidance.md": "guidance map", "changelog.md": "change log",
+                "versions/index.md": "every version", "changes.md": "what changed", "draft.md": "draft (not approved)"}[rest]
+    return f"{state.title}, {what}: {school}"
+
+
+def _titled(text: str, title: str) -> str:
+    """The page with `page_title` in its front matter: the site's plugin makes it the page's <title>."""
+    line = f"page_title: {json.dumps(title)}\n"
+    return "---\n" + line + text[4:] if text.startswith("---\n") else "---\n" + line + "---\n" + text
 
 
 def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> str:

@@ -1,7 +1,8 @@
 """The last line of defence for the built site: whatever compose lets through, no page runs a script.
 
 `SafetyPlugin` (MkDocs plugin "policy-site-safety") cleans every page's article HTML with
-`clean_html`, then gives each built page a Content-Security-Policy allowing only the theme's scripts.
+`clean_html`, then gives each built page a Content-Security-Policy allowing only the theme's scripts (and its
+language, title and heading links, for assistive technology).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from html import escape
 from html.parser import HTMLParser
 
 from ..render.html_clean import clean_html
@@ -78,6 +80,19 @@ def add_csp(html: str) -> str:
     return html[:match.end()] + tag + html[match.end():]
 
 
+TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+HTML_LANG = re.compile(r'<html lang="en"')
+HEADERLINK = re.compile(r'<a class="headerlink" ')
+
+
+def accessible(html: str, title: str | None) -> str:
+    """The page in British English, titled for what it is, with heading permalinks out of the accessibility tree and
+    the tab order (a heading's name is its text, not "¶"; Tab never lands on a link under the sticky header)."""
+    html = HTML_LANG.sub('<html lang="en-GB"', html, count=1)
+    html = HEADERLINK.sub('<a class="headerlink" aria-hidden="true" tabindex="-1" ', html)
+    return TITLE.sub(lambda _: f"<title>{escape(title)}</title>", html, count=1) if title else html
+
+
 class SafetyPlugin(BasePlugin):
     """Cleans each page's article HTML first, and adds the CSP to each page after every other plugin."""
 
@@ -86,9 +101,10 @@ class SafetyPlugin(BasePlugin):
         return clean_html(html)
 
     @event_priority(-100)
-    def on_post_page(self, output: str, **kwargs) -> str:
-        return add_csp(output)
+    def on_post_page(self, output: str, page=None, **kwargs) -> str:
+        title = page.meta.get("page_title") if page is not None else None
+        return add_csp(accessible(output, title if isinstance(title, str) else None))
 
     @event_priority(-100)
     def on_post_template(self, output_content: str, template_name: str, **kwargs) -> str:
-        return add_csp(output_content) if template_name.endswith(".html") else output_content
+        return add_csp(accessible(output_content, None)) if template_name.endswith(".html") else output_content
