@@ -424,6 +424,23 @@ def test_pages_load_nothing_from_the_internet(built_site):
         assert (built_site / school / "assets" / "javascripts" / "iframe-worker-shim.js").is_file()
 
 
+def test_every_page_is_titled_in_british_english_and_links_to_the_accessibility_statement(built_site):
+    pages = [p for p in (built_site / SCHOOL).rglob("*.html") if p.name != "404.html"]
+    assert len(pages) > 8
+    titles = set()
+    for path in pages:
+        html = path.read_text("utf-8")
+        assert '<html lang="en-GB"' in html, path
+        assert re.search(r'href="(\.\./)*accessibility\.html">Accessibility statement</a>', html), path
+        assert ">¶<" not in html or 'class="headerlink" aria-hidden="true" tabindex="-1"' in html, path
+        titles.add(re.search(r"<title>(.*?)</title>", html).group(1))  # type: ignore[union-attr]
+    assert len(titles) == len(pages), "two pages share a title"
+    policy = (built_site / SCHOOL / POLICY / "index.html").read_text("utf-8")
+    assert re.search(r"<title>[^<]*, current version [^<]*: [^<]+</title>", policy)
+    statement = (built_site / SCHOOL / "accessibility.html").read_text("utf-8")
+    assert "Accessibility statement" in statement and "What is not accessible yet" in statement
+
+
 # --- accessibility --------------------------------------------------------------------------------
 
 def _archived(page: Page, base: str) -> str:
@@ -452,6 +469,7 @@ PAGE_TYPES = {
     "what-changed": ("site_url", f"{SCHOOL}/{POLICY}/changes.html", None, (DESKTOP, PHONE)),
     "guidance-map": ("site_url", f"{SCHOOL}/{POLICY}/guidance.html", None, (DESKTOP, PHONE)),
     "agreements": ("site_url", f"{SCHOOL}/agreements.html", None, (DESKTOP, PHONE)),
+    "accessibility-statement": ("site_url", f"{SCHOOL}/accessibility.html", None, (DESKTOP, PHONE)),
     "draft": ("draft_url", f"{SCHOOL}/{POLICY}/draft.html", None, (DESKTOP, PHONE)),
     "not-found": ("school_url", "missing-page.html", None, (DESKTOP, PHONE)),
     "search-results": ("site_url", f"{SCHOOL}/index.html", _search, (DESKTOP, PHONE)),

@@ -86,7 +86,46 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
         nav.append({theme_text(state.title): section})  # MkDocs' theme prints nav titles unescaped
     pages["agreements.md"] = _agreements_page(school, policies, draft, pdfs)
     nav.append({"Agreements": "agreements.md"})
+    pages["accessibility.md"] = accessibility_page(school, today)
+    nav.append({"Accessibility": "accessibility.md"})
     return SitePages({path: _titled(text, page_title(path, policies, school.facts.name)) for path, text in pages.items()}, nav)
+
+
+def accessibility_page(school: SchoolSource, today: dt.date) -> str:
+    """The school's accessibility statement, from its details: what works, what does not yet, and whom to ask."""
+    facts = school.facts
+    name = literal_markdown(facts.name)
+    contact = [f"- email: {literal_markdown(facts.email)}" for _ in [1] if facts.email] + \
+        [f"- telephone: {literal_markdown(facts.telephone)}" for _ in [1] if facts.telephone]
+    return "\n".join([
+        NOT_IN_SEARCH + "# Accessibility statement", "",
+        f"This statement is for {name}'s policy website: its policies, their versions and change logs, and the "
+        "agreements to download. We want as many people as possible to be able to read them. You should be able to:", "",
+        "- zoom in up to 400% without text spilling off the screen, and read every page on a phone;",
+        "- move through every page with a keyboard alone, with the focus always visible;",
+        "- use a screen reader: pages have one main heading each, a title naming the page, and British English "
+        "as their language; in the redlines of what changed, a screen reader says which words were inserted and "
+        "which deleted;",
+        "- read every PDF with a screen reader: each is tagged (PDF/UA-1) with its headings, lists and tables, "
+        "and its title; agreement sheets are printed in at least 11 point type (16 point for pupils), and in large "
+        "print on request;",
+        "- search every policy, even with the website saved to a folder and no internet connection.", "",
+        "## What is not accessible yet", "",
+        "- An agreement pack of more than 50 sheets is put together from parts and is not tagged; ask for the "
+        "sheets you need separately.",
+        "- On a narrow screen, the menu button is not yet a real button, and search results are reached with the "
+        "arrow keys rather than Tab.", "",
+        "## Ask for another format, or tell us about a problem", "",
+        "If you need a policy in another format (large print, easy read, audio, or a document you can edit), or "
+        f"find something on this website you cannot use, contact {name}"
+        + (":" if contact else " through the school office."), "", *contact, *([""] if contact else []),
+        "If you are not happy with how we respond, contact the Equality Advisory and Support Service (EASS). "
+        "The Equality and Human Rights Commission (EHRC) enforces the accessibility regulations in England, Scotland "
+        "and Wales.", "",
+        "## How we checked", "",
+        "Every kind of page is checked automatically against the Web Content Accessibility Guidelines (WCAG) 2.2 "
+        "level AA with axe-core, in a browser, at desktop and phone widths, each time the website is built. "
+        f"This statement was prepared on {format_date(today)}.", ""])
 
 
 def page_title(path: str, policies: list[PolicyState], school: str) -> str:
@@ -95,6 +134,8 @@ def page_title(path: str, policies: list[PolicyState], school: str) -> str:
         return f"Policies: {school}"
     if path == "agreements.md":
         return f"Agreements to sign: {school}"
+    if path == "accessibility.md":
+        return f"Accessibility statement: {school}"
     pid, _, rest = path.partition("/")
     state = next(s for s in policies if s.policy_id == pid)
     if rest.startswith("versions/") and rest != "versions/index.md":

@@ -40,6 +40,8 @@ a { color: #1a237e; }
 {% endfor %}
 </ul>
 </main>
+<footer><p class="meta">Each school's website has an accessibility statement, linked at the foot of every page:
+how to ask for a policy in another format, and what is not yet accessible.</p></footer>
 </body>
 </html>
 """
