@@ -127,8 +127,9 @@ def test_utf16_rosters_keep_their_accents(school: Path, tmp_path: Path, encoding
     assert result.code == 0, result.text
     assert "(UTF-16)" in result.out
     pages = pdf_text(out)
-    assert len(pages) == 4
-    for page, (name, _) in zip(pages, ACCENTED[1:], strict=False):
+    sheets = [page for page in pages if "Name: " in page]  # the first page of each sheet (a sheet may run on)
+    assert len(sheets) == len(ACCENTED) - 1
+    for page, (name, _) in zip(sheets, ACCENTED[1:], strict=True):
         assert f"Name: {name}" in page
     assert all(name in pages[-1] for name, _ in ACCENTED[1:])
 
@@ -217,9 +218,12 @@ def test_a_long_roster_prints_part_by_part_in_bounded_memory(school: Path, tmp_p
     assert f"{ROWS} sheet(s) and a signing register" in proc.stdout
     reader = PdfReader(out)
     assert len(reader.pages) > ROWS
-    first, last_sheet, register_end = (" ".join(unicodedata.normalize("NFKC", reader.pages[i].extract_text()).split())
-                                       for i in (0, ROWS - 1, -1))
+    def text(index: int) -> str:
+        return " ".join(unicodedata.normalize("NFKC", reader.pages[index].extract_text()).split())
+
     total = len(reader.pages)
+    first, register_end = text(0), text(-1)
+    last_sheet = next(i for i in range(total - 1, total - 80, -1) if "Name: " in text(i))  # its first page, before the register
     assert "Person 00000 Zoë" in first and "Page 1 of" in first
-    assert f"Person {ROWS - 1:05d} Zoë" in last_sheet and f"Page {ROWS} of {total}" in last_sheet
+    assert f"Person {ROWS - 1:05d} Zoë" in text(last_sheet) and f"Page {last_sheet + 1} of {total}" in text(last_sheet)
     assert f"{ROWS} Person {ROWS - 1:05d} Zoë" in register_end and f"Page {total} of {total}" in register_end
