@@ -14,6 +14,7 @@ from ..diff.changelog import change_log
 from ..diff.compare import compare_documents
 from ..load.project import SchoolSource
 from ..model.document import Document
+from ..model.guidance import KIND_LABELS
 from ..model.release import PolicyState, Release, format_date, review_status
 from ..model.vocabulary import ROLE_PLURALS
 from ..render.css import css_string
@@ -288,7 +289,8 @@ def _guidance_page(state: PolicyState, today: dt.date, draft: bool) -> str:
              "| Requirement | Source | Statutory | Met by |", "| --- | --- | --- | --- |"]
     current = state.current.document if state.current else None
     for row in rows:
-        source = f"[{literal_markdown(row.document.name)}]({row.document.url.replace('(', '%28').replace(')', '%29')})"
+        source = (f"[{literal_markdown(row.document.name)}]({row.document.url.replace('(', '%28').replace(')', '%29')}) "
+                  f"({KIND_LABELS[row.document.kind].lower()})")
         if row.met:
             met = ", ".join(_section_link(clause_id, state.draft, current, draft) for clause_id in row.clauses)
         else:
