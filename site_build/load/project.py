@@ -106,7 +106,8 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
     clauses = _load_folder(root / "clauses", "*.md", lambda p: load_clause(p, "library", root), errors)
     outlines = load_outlines(root, errors)
     roles = _collect(lambda: load_roles(root), errors)
-    guidance = _collect(lambda: load_guidance(root), errors) or GuidanceSource(Path("policies_src") / GUIDANCE_FILE)
+    register = _collect(lambda: load_guidance(root), errors)  # None: its problems are reported, and no clause is checked against it
+    guidance = register or GuidanceSource(Path("policies_src") / GUIDANCE_FILE)
     slugs = school_slugs(root)
     if only:
         missing = [s for s in only if s not in slugs]
@@ -121,7 +122,8 @@ def load_project(root: Path, only: list[str] | None = None, errors: ErrorCollect
             schools[slug] = load_school(root, slug)
         except PolicySiteError as exc:
             errors.add(exc)
-    for problem in unknown_requirements(guidance, [*clauses.values(), *(c for s in schools.values() for c in s.overrides.values())]):
+    clause_files = [*clauses.values(), *(c for s in schools.values() for c in s.overrides.values())]
+    for problem in unknown_requirements(guidance, clause_files) if register else ():
         errors.add(problem)
     if not collect:
         errors.raise_if_any()

@@ -28,6 +28,12 @@ class Requirement(Dated):
         return not self.phases or phase in self.phases
 
 
+def _refuse_repeats(ids: list[str], rule: str) -> None:
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ValueError(f"{rule}: {', '.join(twice)} is used twice")
+
+
 class GuidanceDocument(Strict):
     id: Slug
     name: Text  # the short name readers see: "KCSIE 2025"
@@ -40,10 +46,7 @@ class GuidanceDocument(Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> GuidanceDocument:
-        ids = [r.id for r in self.requirements]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
-        if twice:
-            raise ValueError(f"requirement ids must be unique within a document: {', '.join(twice)} is used twice")
+        _refuse_repeats([r.id for r in self.requirements], "requirement ids must be unique within a document")
         return self
 
 
@@ -52,10 +55,7 @@ class GuidanceRegister(Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> GuidanceRegister:
-        ids = [d.id for d in self.documents]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
-        if twice:
-            raise ValueError(f"document ids must be unique: {', '.join(twice)} is used twice")
+        _refuse_repeats([d.id for d in self.documents], "document ids must be unique")
         return self
 
     def requirements(self) -> dict[str, tuple[GuidanceDocument, Requirement]]:

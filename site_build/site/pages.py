@@ -22,14 +22,14 @@ from ..render.markdown import document_markdown, site_images
 from ..render.redline import LEGEND, redline_fragment
 
 
-def _front_matter(search: bool = True, superseded: str = "") -> str:
+def _front_matter(superseded: str = "") -> str:
     """A page's front matter: out of the search (archived versions and redlines repeat the current text), and for a
     superseded version the line its printout carries at the top of every page (main.html), as a CSS string."""
-    lines = ([] if search else ["search:", "  exclude: true"]) + ([f"superseded: {json.dumps(css_string(superseded))}"] if superseded else [])
+    lines = ["search:", "  exclude: true"] + ([f"superseded: {json.dumps(css_string(superseded))}"] if superseded else [])
     return "---\n" + "".join(line + "\n" for line in lines) + "---\n"
 
 
-NOT_IN_SEARCH = _front_matter(search=False)
+NOT_IN_SEARCH = _front_matter()
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ def _archived_page(state: PolicyState, release: Release, images: frozenset[str])
         until = later[0].in_force_from - dt.timedelta(days=1)
         replaced_by = f"version {literal_markdown(later[0].label)}"
         newest = "" if later[0] is current else f"; the current version is [version {literal_markdown(later[-1].label)}](../index.md)"
-        lines[0] = _front_matter(search=False, superseded=f"Superseded: version {release.label}, in force from "
+        lines[0] = _front_matter(superseded=f"Superseded: version {release.label}, in force from "
                                  f"{format_date(release.in_force_from)} to {format_date(until)}. Not the current version.")
         lines += ['!!! warning "Superseded version"',
                   f"    This version was in force from {format_date(release.in_force_from)} to {format_date(until)}, when "
