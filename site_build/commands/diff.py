@@ -86,7 +86,7 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
         other_releases = read_releases(root, against, policy_id)
         other_doc = (other_releases[-1].document if other_releases
                      else compose_policy(other, opened.outline, opened.project.clauses, opened.project.roles,
-                                    opened.as_at))
+                                    opened.as_at, opened.project.outlines))
         new, new_label = version(None) if releases else (opened.draft, "the draft")
         return other_doc, new, f"{other.facts.name}", f"{school.facts.name} ({new_label})"
     old, old_label = version(from_version)
@@ -97,8 +97,8 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
 def _model_document(opened: SchoolPolicy) -> Document:
     """The shared library as this school would get it with no choices of its own."""
     school = opened.school
-    settings = school.facts.policies[opened.policy_id]
-    plain = PolicySettings(review_cycle=settings.review_cycle, variables={})
-    bare = SchoolSource(school.slug, school.path, school.facts.model_copy(update={"policies": {opened.policy_id: plain}}),
+    plain = {policy_id: PolicySettings(review_cycle=s.review_cycle, variables={}) for policy_id, s in school.facts.policies.items()}
+    bare = SchoolSource(school.slug, school.path, school.facts.model_copy(update={"policies": plain}),
                         school.lines, {}, None)
-    return compose_policy(bare, opened.outline, opened.project.clauses, opened.project.roles, opened.as_at)
+    return compose_policy(bare, opened.outline, opened.project.clauses, opened.project.roles, opened.as_at,
+                          opened.project.outlines)

@@ -52,7 +52,7 @@ def open_policy(root: Path, slug: str, policy_id: str | None = None, also: tuple
     school = project.schools[slug]
     policy_id = policy_id or next(iter(school.facts.policies), "")
     outline = outline_for(project, school, policy_id)  # says so if the school has no such policy
-    draft = compose_policy(school, outline, project.clauses, project.roles, as_at)
+    draft = compose_policy(school, outline, project.clauses, project.roles, as_at, project.outlines)
     return SchoolPolicy(project, school, outline, draft, tuple(read_releases(root, slug, policy_id)), as_at)
 
 
@@ -60,7 +60,8 @@ def pending_for(project: Project, school: SchoolSource, outline: OutlineSource, 
                 as_at: dt.date) -> list[Pending]:
     """The draft's differences from `release`, each traced to the shared model or the school's own files."""
     try:
-        at_release: Document | None = compose_policy(school, outline, project.clauses, project.roles, release.approved_on)
+        at_release: Document | None = compose_policy(school, outline, project.clauses, project.roles, release.approved_on,
+                                                         project.outlines)
     except PolicySiteError:  # today's files cannot be composed as at that day: no dated explanation, the rest still holds
         at_release = None
     now = sources_of(draft, school, outline, project.clauses, project.roles)

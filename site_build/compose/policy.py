@@ -17,13 +17,13 @@ from ..load.project import ClauseSource, OutlineSource, Project, RolesSource, Sc
 from ..load.suggest import did_you_mean
 from ..load.yaml_lines import line_of
 from ..model.document import Agreement, Clause, Document
-from ..model.schema import ItemAddition, OutlineEntry, PolicySettings
-from ..model.vocabulary import PUPIL_WORDS, PUPIL_WORDS_DEFAULT
-from .as_at import date_tests, variables_as_at
+from ..model.schema import ItemAddition, PolicySettings
+from .as_at import variables_as_at
+from .handbook import Handbook
 from .markdown_rules import check_composed, check_source, image_targets, plain_data
 from .roles import resolve_duties, template_helpers
-from .sandbox import evaluate, render
-from .structure import Node, Placement, Tree, arrange
+from .sandbox import render
+from .shape import Locator, shape
 
 
 def compose_all(project: Project, as_at: dt.date) -> dict[tuple[str, str], Document]:
@@ -39,7 +39,7 @@ def compose_all(project: Project, as_at: dt.date) -> dict[tuple[str, str], Docum
                 continue  # a clause file it needs did not load, and says why: composing it would only echo that
             try:
                 documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses,
-                                                             project.roles, as_at)
+                                                             project.roles, as_at, project.outlines)
             except PolicySiteError as exc:
                 errors.add(exc)
         try:
@@ -48,12 +48,6 @@ def compose_all(project: Project, as_at: dt.date) -> dict[tuple[str, str], Docum
             errors.add(exc)
     errors.raise_if_any()
     return documents
-
-
-def pupil_words(phase: str) -> dict[str, str]:
-    """`pupil`, `pupils` and `pupils_possessive` for clause text: "pupils", or "children" in a nursery."""
-    one, many, possessive = PUPIL_WORDS.get(phase, PUPIL_WORDS_DEFAULT)
-    return {"pupil": one, "pupils": many, "pupils_possessive": possessive}
 
 
 def outline_for(project: Project, school: SchoolSource, policy_id: str) -> OutlineSource:
@@ -68,44 +62,22 @@ def outline_for(project: Project, school: SchoolSource, policy_id: str) -> Outli
 
 
 def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource], roles: RolesSource,
-                   as_at: dt.date) -> Document:
+                   as_at: dt.date, outlines: Mapping[str, OutlineSource]) -> Document:
     """Compose one school's policy as at a date: select, place, number, then render every clause.
 
-    Only the clauses, items, passages and variable editions in force on `as_at` are used."""
+    Only the clauses, items, passages and variable editions in force on `as_at` are used; `outlines`
+    are every policy's, for references to the school's other policies."""
     settings = school.facts.policies.get(outline.id, PolicySettings())
-    where = _Locator(school, outline.id)
-    review_cycle = settings.review_cycle or outline.outline.review_cycle
-    title = settings.title or outline.outline.title
-    context: dict[str, Any] = {
-        "school": plain_data(school.facts.model_dump()),
-        "policy": plain_data({"id": outline.id, "title": title, "review_cycle": review_cycle}),
-        **template_helpers(resolve_duties(school, roles)),
-        **date_tests(as_at),
-        **pupil_words(school.facts.phase),
-    }
+    where = Locator(school, outline.id)
     _check_variables(settings, library, school, where)
-    sources = {**library, **school.overrides}
-    optional = _optional_ids(outline.outline.sections + outline.outline.appendices)
-    for clause_id in settings.include:
-        if clause_id not in optional:
-            raise InputError(f"'{clause_id}' is not an optional clause of this policy", school.path, where("include"),
-                              hint=f"optional clauses: {', '.join(sorted(optional))}")
-    all_ids = _all_ids(outline.outline.sections + outline.outline.appendices)
-    for clause_id in settings.drop:
-        if clause_id not in all_ids:
-            raise InputError(f"cannot drop '{clause_id}': the policy has no such clause", school.path, where("drop"),
-                              hint=did_you_mean(clause_id, all_ids, "check the name against the clauses."))
-    pick = _Picker(settings, sources, school, context, outline, as_at)
-    tree = Tree(pick.nodes(outline.outline.sections), pick.nodes(outline.outline.appendices))
-    dropped = {clause_id: where("drop", index) for index, clause_id in enumerate(settings.drop)}
-    arrange(tree, _placements(settings, school, where, library, tree), dropped)
-    numbers = {node.source.id: number for node, number, _ in tree.numbered()}
+    helpers = template_helpers(resolve_duties(school, roles))
+    shaped = shape(school, outline, library, helpers, as_at)
+    handbook = Handbook(school, outlines, library, helpers, as_at, shaped)
     clauses, meets = [], []
-    for node, number, level in tree.numbered():
+    for node, number, level in shaped.tree.numbered():
         source = node.source
-        clause_context = {**context, "ref": _ref_function(numbers, dropped, source, school),
-                          "has": lambda clause_id: clause_id in numbers,
-                          "vars": plain_data(variables_as_at(source, settings.variables, as_at))}
+        clause_context = {**shaped.context, "ref": lambda target, source=source: handbook.ref(target, source),
+                          "has": handbook.has, "vars": plain_data(variables_as_at(source, settings.variables, as_at))}
         chosen_items = _items(source, settings, school, where, clause_context, as_at)
         items = [text for _, text in chosen_items]
         clause_context["items"] = items
@@ -119,8 +91,8 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         _check_images(text, school, source)
         clauses.append(Clause(source.id, number, title_text, _tidy(text), level, node.origin))
         meets.append((source.id, _requirements_met(source, [item_id for item_id, _ in chosen_items])))
-    agreements = _agreements(outline, settings, numbers, school, where)
-    return Document(outline.id, title, school.slug, school.facts.name, review_cycle, tuple(clauses), agreements,
+    agreements = _agreements(outline, settings, shaped.numbers, school, where)
+    return Document(outline.id, shaped.title, school.slug, school.facts.name, shaped.review_cycle, tuple(clauses), agreements,
                     tuple(pair for pair in meets if pair[1]))
 
 
@@ -133,66 +105,8 @@ def _requirements_met(source: ClauseSource, item_ids: list[str]) -> tuple[str, .
     return tuple(met)
 
 
-class _Locator:
-    """Finds the line of a key under `policies.<id>` in school.yml."""
-
-    def __init__(self, school: SchoolSource, policy_id: str):
-        self.school, self.prefix = school, ("policies", policy_id)
-
-    def __call__(self, *path: Any) -> int | None:
-        return line_of(self.school.lines, self.prefix + path)
-
-
-class _Picker:
-    """Chooses which outline entries a school's policy contains, and from which source."""
-
-    def __init__(self, settings: PolicySettings, sources: Mapping[str, ClauseSource], school: SchoolSource,
-                 context: dict[str, Any], outline: OutlineSource, as_at: dt.date):
-        self.settings, self.sources, self.school, self.context, self.outline = settings, sources, school, context, outline
-        self.as_at = as_at
-
-    def nodes(self, entries: list[OutlineEntry], path: tuple = ()) -> list[Node]:
-        chosen = []
-        for entry in entries:
-            if entry.clause in self.settings.drop or (entry.optional and entry.clause not in self.settings.include):
-                continue
-            if entry.when and not evaluate(entry.when, self.context, self.outline.path, self._line(entry)):
-                continue
-            source = self.sources.get(entry.clause)
-            if source is None:
-                raise InputError(f"the outline names a clause '{entry.clause}' that does not exist", self.outline.path,
-                                  self._line(entry), hint=did_you_mean(entry.clause, self.sources, "check the name against the clauses."))
-            if not source.meta.applies_on(self.as_at):
-                continue
-            origin = "override" if source.origin == "override" else "library"
-            chosen.append(Node(source, origin, self.nodes(entry.children)))
-        return chosen
-
-    def _line(self, entry: OutlineEntry) -> int | None:
-        return self.outline.clause_lines.get(entry.clause)
-
-
-def _placements(settings: PolicySettings, school: SchoolSource, where: _Locator, library: Mapping[str, ClauseSource],
-                tree: Tree) -> list[Placement]:
-    """The school's `add:` entries (each with its clause's node) and `move:` entries, checked."""
-    placements = []
-    for index, spec in enumerate(settings.add):
-        line = where("add", index)
-        source = school.overrides.get(spec.clause)
-        if source is None:
-            raise InputError(f"the clause '{spec.clause}' to add has no file", school.path, line,
-                             hint=f"create overrides/{school.slug}/{spec.clause}.md")
-        if spec.clause in library or tree.find(spec.clause):
-            raise InputError(f"'{spec.clause}' is already a clause of this policy", school.path, line,
-                             hint="to change a shared clause, just create the override file; to move it, use 'move:'; "
-                                  "to add one, give it a new id")
-        placements.append(Placement(spec, Node(source, "school"), school.path, line))
-    placements += [Placement(spec, None, school.path, where("move", index)) for index, spec in enumerate(settings.move)]
-    return placements
-
-
 def _agreements(outline: OutlineSource, settings: PolicySettings, numbers: Mapping[str, str], school: SchoolSource,
-                where: _Locator) -> tuple[Agreement, ...]:
+                where: Locator) -> tuple[Agreement, ...]:
     """The outline's agreements the policy keeps, then the school's own (any clause of the policy, signed)."""
     chosen = [Agreement(a.clause, tuple(a.signed_by), a.age_group) for a in outline.outline.agreements if a.clause in numbers]
     for index, spec in enumerate(settings.agreements):
@@ -207,24 +121,7 @@ def _agreements(outline: OutlineSource, settings: PolicySettings, numbers: Mappi
     return tuple(chosen)
 
 
-def _ref_function(numbers: Mapping[str, str], dropped: Mapping[str, int | None], clause: ClauseSource, school: SchoolSource):
-    def ref(clause_id: str) -> Markup:
-        if clause_id in dropped:  # the school's choice broke the reference: say so at the school's line
-            raise InputError(f"dropping '{clause_id}' breaks the reference to it in '{clause.id}' ({clause.path}: "
-                             f"ref(\"{clause_id}\"))", school.path, dropped[clause_id],
-                             hint=f"keep '{clause_id}'; or drop '{clause.id}' too; or give the school its own wording of "
-                                  f"'{clause.id}' without the reference, in overrides/{school.slug}/{clause.id}.md")
-        if clause_id not in numbers:
-            raise InputError(f"ref(\"{clause_id}\") points to a clause that is not in this school's policy",
-                             hint=did_you_mean(clause_id, numbers, "check the name against the clauses in this policy.")
-                             + " If the clause is optional, guard the sentence with {% if has(\"" + clause_id + "\") %}")
-        number = numbers[clause_id]
-        label = number.replace("Appendix", "appendix") if number.startswith("Appendix") else f"section {number}"
-        return Markup(f"[{label}](#{clause_id})")
-    return ref
-
-
-def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource, where: _Locator,
+def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource, where: Locator,
            context: dict[str, Any], as_at: dt.date) -> list[tuple[str, str]]:
     """The clause's list items in force on `as_at`, after the school's additions and drops: (id, rendered text)."""
     changes = settings.items.get(source.id)
@@ -282,7 +179,7 @@ def _check_images(text: str, school: SchoolSource, source: ClauseSource) -> None
                               f"name there{': ' + ', '.join(sorted(school.images)) if school.images else ''}")
 
 
-def _check_variables(settings: PolicySettings, library: Mapping[str, ClauseSource], school: SchoolSource, where: _Locator) -> None:
+def _check_variables(settings: PolicySettings, library: Mapping[str, ClauseSource], school: SchoolSource, where: Locator) -> None:
     known = {name for source in {**library, **school.overrides}.values() for name in source.meta.defaults}
     for name in settings.variables:
         if name not in known:
@@ -297,14 +194,6 @@ def _check_unused_overrides(project: Project, school: SchoolSource) -> None:
             raise InputError("this override matches no shared clause and is not added by school.yml", source.path,
                               hint=did_you_mean(clause_id, project.clauses, "check the name against the shared clauses.")
                               + f" To add a clause of the school's own, list it under policies: <policy>: add: in {school.path}")
-
-
-def _optional_ids(entries: list[OutlineEntry]) -> set[str]:
-    return {e.clause for e in entries if e.optional} | {i for e in entries for i in _optional_ids(e.children)}
-
-
-def _all_ids(entries: list[OutlineEntry]) -> set[str]:
-    return {e.clause for e in entries} | {i for e in entries for i in _all_ids(e.children)}
 
 
 def _tidy(text: str) -> str:

@@ -143,3 +143,45 @@ def test_unknown_school_variable_suggests_the_nearest(mini: Path):
     path.write_text(path.read_text().replace("policy_name:", "policy_nme:"))
     [error] = errors_of(mini)
     assert "policy_nme" in error.message and "policy_name" in error.hint and error.line == 11
+
+
+def _second_policy(mini: Path, body: str, oak_adopts: bool = True) -> None:
+    """A 'phones' policy that reuses the shared pupil-phones clause, with a clause of its own whose text is `body`."""
+    (mini / "policies_src" / "phones.yml").write_text(
+        "title: Mobile phones policy\nsections:\n  - clause: phone-rules\n  - clause: pupil-phones\n")
+    (mini / "clauses" / "phone-rules.md").write_text(f"---\ntitle: Rules\n---\n{body}\n")
+    if oak_adopts:
+        school = mini / "schools" / "oak-primary" / "school.yml"
+        school.write_text(school.read_text() + "  phones:\n    review_cycle: 1 year\n")
+
+
+def test_a_clause_shared_by_two_policies_has_each_policys_number_and_the_same_words(mini: Path):
+    _second_policy(mini, "Phones are covered below.")
+    documents = compose(mini)
+    aup, phones = documents["oak-primary", "aup"], documents["oak-primary", "phones"]
+    assert aup.clause("pupil-phones").number == "3.1" and phones.clause("pupil-phones").number == "2"
+    assert aup.clause("pupil-phones").text == phones.clause("pupil-phones").text
+
+
+def test_a_reference_to_another_policy_names_it_and_links_to_its_page(mini: Path):
+    _second_policy(mini, 'See {{ ref("aup:sanctions") }} and {{ ref("ai") }}.{% if has("aup:nowhere") %} Never.{% endif %}')
+    text = compose(mini)["oak-primary", "phones"].clause("phone-rules").text
+    assert text == ("See [section 2.1 of the Acceptable use policy](../aup/index.md#sanctions) and "
+                    "[section 5 of the Acceptable use policy](../aup/index.md#ai).")
+
+
+def test_a_reference_to_a_policy_the_school_has_not_adopted_names_the_clause_and_the_school(mini: Path):
+    _second_policy(mini, "Rules.", oak_adopts=False)
+    (mini / "clauses" / "aims.md").write_text('---\ntitle: Aims\n---\nSee {{ ref("phones:phone-rules") }}.\n')
+    problems = errors_of(mini)
+    assert {str(p.file) for p in problems} == {"clauses/aims.md"}
+    messages = sorted(p.message for p in problems)
+    assert len(messages) == 2 and all("ref(\"phones:phone-rules\") in 'aims'" in m for m in messages)
+    assert "Acorn Nursery School has not adopted" in messages[0] and "Oak Primary School has not adopted" in messages[1]
+
+
+def test_a_broken_reference_says_which_policy_it_is_in(mini: Path):
+    _second_policy(mini, 'See {{ ref("nowhere") }}.')
+    [error] = errors_of(mini)
+    assert str(error.file) == "clauses/phone-rules.md" and error.line == 4
+    assert "in the Mobile phones policy" in error.message
