@@ -7,11 +7,26 @@ import re
 from ..model.document import Clause, Document
 
 _IMAGE = re.compile(r"(?<!\\)!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?\)")
+_POLICY_TARGET = r"\.\./([a-z0-9][a-z0-9-]*/index\.md#[^)\s]*)"
+_POLICY_LINK = re.compile(r"\]\(" + _POLICY_TARGET + r"\)")
+_POLICY_LINK_WHOLE = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])*)\]\(" + _POLICY_TARGET + r"\)")
 
 
-def document_markdown(document: Document, images: frozenset[str] = frozenset(), assets: str = "../assets/") -> str:
-    """All clauses as Markdown sections ('## 5. Staff {#staff}'), images pointing at the school's `assets` folder."""
-    return "\n\n".join(site_images(clause_markdown(clause), images, assets) for clause in document.clauses) + "\n"
+def document_markdown(document: Document, images: frozenset[str] = frozenset(), root: str = "../") -> str:
+    """All clauses as Markdown sections ('## 5. Staff {#staff}') for a page `root` below the site's top folder."""
+    return "\n\n".join(site_links(clause_markdown(clause), images, root) for clause in document.clauses) + "\n"
+
+
+def site_links(text: str, images: frozenset[str], root: str) -> str:
+    """Composed text for a page `root` below the site's top folder: images and links to the school's other policies
+    (composed as `../<policy>/index.md#<clause>`, from a policy's own folder) repointed."""
+    text = _POLICY_LINK.sub(lambda match: f"]({root}{match.group(1)})", text)
+    return site_images(text, images, root + "assets/")
+
+
+def print_links(text: str) -> str:
+    """Composed text for one policy on paper: a link to another policy keeps its words ("section 6 of the ...")."""
+    return _POLICY_LINK_WHOLE.sub(lambda match: match.group(1), text)
 
 
 def site_images(text: str, images: frozenset[str], assets: str) -> str:

@@ -15,6 +15,7 @@ from ..model.document import Document
 from ..model.release import Letterhead, Release, format_date
 from ..store.files import write_atomically
 from .html_clean import clean_html
+from .markdown import print_links
 
 PRINT_DIR = Path(__file__).parent / "print"
 MARKDOWN_EXTENSIONS = ["admonition", "site_build.render.markdown_safe", "tables", "sane_lists"]
@@ -24,8 +25,9 @@ TEMPLATES = Environment(loader=FileSystemLoader(PRINT_DIR), autoescape=select_au
 
 @functools.lru_cache(maxsize=8192)
 def markdown_html(text: str) -> Markup:
-    """Composed clause Markdown as HTML, reduced to the site's allow-list (raw HTML was refused at compose time)."""
-    return Markup(clean_html(markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)))
+    """Composed clause Markdown as print HTML, reduced to the site's allow-list (raw HTML was refused at compose time);
+    a reference to another policy keeps its words but not its link, which leads nowhere on paper."""
+    return Markup(clean_html(markdown.markdown(print_links(text), extensions=MARKDOWN_EXTENSIONS)))
 
 
 def version_line(release: Release | None, document: Document, draft_date: dt.date | None = None) -> str:

@@ -18,7 +18,7 @@ from ..model.guidance import KIND_LABELS
 from ..model.release import PolicyState, Release, format_date, review_status
 from ..model.vocabulary import ROLE_PLURALS
 from ..render.css import css_string
-from ..render.markdown import document_markdown, site_images
+from ..render.markdown import document_markdown, site_links
 from ..render.redline import LEGEND, redline_fragment
 
 
@@ -238,7 +238,7 @@ def _archived_page(state: PolicyState, release: Release, images: frozenset[str])
         lines += ['!!! note "Current version"', f"    This is the version in force since {format_date(release.in_force_from)}: "
                   "see [the policy](../index.md).", ""]
     lines += [_approval_record(release), "", f"Change: {literal_markdown(release.note)}", ""]
-    return "\n".join(lines) + "\n" + document_markdown(release.document, images, "../../assets/")
+    return "\n".join(lines) + "\n" + document_markdown(release.document, images, "../../")
 
 
 def _changes_page(state: PolicyState, draft: bool) -> str:
@@ -374,7 +374,7 @@ def _agreements_page(school: SchoolSource, policies: list[PolicyState], draft: b
             download = f" [Download to print (PDF)]({agreement_pdf_path(clause.id)})" if state.current and pdfs else ""
             lines += [f"## {literal_markdown(clause.title)} {{#{clause.id}}}", "",
                       f"For: {_signers(school, agreement.roles)}. Part of the [{literal_markdown(document.title)}]({page}#{clause.id}), "
-                      f"version {literal_markdown(version)}.{download}", "", site_images(relink(clause.text, page), school.images, "assets/"), "",
+                      f"version {literal_markdown(version)}.{download}", "", site_links(relink(clause.text, page), school.images, ""), "",
                       "Name: ______________________________  Signature: ______________________  Date: ____________", ""]
     if not shown:
         lines.append(f"{literal_markdown(school.facts.name)} has no agreements to sign yet.")

@@ -185,3 +185,15 @@ def test_a_broken_reference_says_which_policy_it_is_in(mini: Path):
     [error] = errors_of(mini)
     assert str(error.file) == "clauses/phone-rules.md" and error.line == 4
     assert "in the Mobile phones policy" in error.message
+
+
+def test_links_to_another_policy_follow_each_page_and_keep_their_words_on_paper(mini: Path):
+    from site_build.render.markdown import site_links
+    from site_build.render.pdf import markdown_html
+    _second_policy(mini, 'See {{ ref("aup:sanctions") }}.')
+    text = compose(mini)["oak-primary", "phones"].clause("phone-rules").text
+    assert "](../aup/index.md#sanctions)" in site_links(text, frozenset(), "../")
+    assert "](../../aup/index.md#sanctions)" in site_links(text, frozenset(), "../../")
+    assert "](aup/index.md#sanctions)" in site_links(text, frozenset(), "")
+    printed = markdown_html(text)
+    assert "See section 2.1 of the Acceptable use policy." in printed and "href" not in printed
