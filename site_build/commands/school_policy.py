@@ -84,7 +84,8 @@ def policy_states(project: Project, as_at: dt.date, reasons: bool = False) -> di
             if reasons and releases:
                 pending = pending_for(project, school, outline, document, releases[-1], as_at)
                 traced = {p.change.id: p.reason for p in pending}
-            guidance = tuple(guidance_map(project, school, outline, document, as_at))
+            others = [other for (other_slug, other_id), other in documents.items() if other_slug == slug and other_id != policy_id]
+            guidance = tuple(guidance_map(project, school, outline, document, as_at, others))
             statutory = MappingProxyType(statutory_notes(project, school.facts.phase, as_at))
             states[slug].append(PolicyState(document, releases, MappingProxyType(traced), guidance, statutory))
         except PolicySiteError as exc:

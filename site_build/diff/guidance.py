@@ -1,35 +1,43 @@
 """The guidance map: each requirement of the register that applies to a school, and the sections of its policy that
 meet it, or why none does (pure). `check` warns of each school choice (a drop, an item dropped, its own text in place
-of a shared clause) that takes away a clause meeting a statutory requirement nothing else in the policy meets."""
+of a shared clause) that takes away a clause meeting a statutory requirement nothing else in the school's policies meets."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from ..errors import Problem
 from ..load.project import OutlineSource, Project, SchoolSource
 from ..load.yaml_lines import line_of
 from ..model.document import Document
-from ..model.guidance import MapRow
+from ..model.guidance import Elsewhere, MapRow
 from ..model.schema import OutlineEntry, PolicySettings
 from .compare import Change
 
 
-def guidance_map(project: Project, school: SchoolSource, outline: OutlineSource, draft: Document, as_at: dt.date) -> list[MapRow]:
-    """Every requirement in force on `as_at` for the school's phase, in the register's order, met or not."""
+def guidance_map(project: Project, school: SchoolSource, outline: OutlineSource, draft: Document, as_at: dt.date,
+                 others: Sequence[Document] = ()) -> list[MapRow]:
+    """Every requirement in force on `as_at` for the school's phase, in the register's order, met or not; met by this
+    policy, or by one of `others`, the school's other policies (what it does not meet, another may)."""
     met: dict[str, list[str]] = {}
     for clause_id, requirement_ids in draft.meets:
         for rid in requirement_ids:
             met.setdefault(rid, []).append(clause_id)
+    elsewhere: dict[str, list[Elsewhere]] = {}
+    for other in others:
+        numbers = {clause.id: clause.number for clause in other.clauses}
+        for clause_id, requirement_ids in other.meets:
+            for rid in requirement_ids:
+                elsewhere.setdefault(rid, []).append(Elsewhere(other.policy_id, other.title, clause_id, numbers[clause_id]))
     rows = []
     composed = {clause.id for clause in draft.clauses}
     for rid, (document, requirement) in project.guidance.register.requirements().items():
         if not requirement.applies_on(as_at) or not requirement.applies_to(school.facts.phase):
             continue
-        if rid in met:
-            rows.append(MapRow(rid, document, requirement, tuple(met[rid])))
+        if rid in met or rid in elsewhere:
+            rows.append(MapRow(rid, document, requirement, tuple(met.get(rid, ())), elsewhere=tuple(elsewhere.get(rid, ()))))
             continue
         gaps = list(_gaps(project, school, outline, composed, rid, as_at))
         choices = tuple(problem for _, problem in gaps if problem) if requirement.statutory else ()
@@ -75,7 +83,8 @@ def statutory_warnings(school: SchoolSource, policy_id: str, rows: list[MapRow])
         choice, what = problems[key], key[2]
         named = "; ".join(f"{row.document.name}: {row.requirement.text} ({row.requirement_id})" for row in found)
         count = f"{len(found)} statutory requirement{'s' if len(found) != 1 else ''}"
-        warnings.append(Problem(f"{school.facts.name}'s policy '{policy_id}' {what}, and nothing else in it meets {count}: {named}",
+        warnings.append(Problem(f"{school.facts.name}'s policy '{policy_id}' {what}, and nothing else in it or the school's "
+                                f"other policies meets {count}: {named}",
                                 choice.file, choice.line, choice.hint))
     return warnings
 

@@ -65,6 +65,16 @@ class GuidanceRegister(Strict):
 
 
 @dataclass(frozen=True)
+class Elsewhere:
+    """A section of another of the school's policies that meets a requirement."""
+
+    policy_id: str
+    policy_title: str
+    clause_id: str
+    number: str
+
+
+@dataclass(frozen=True)
 class MapRow:
     """One requirement in a school's policy: the clauses that meet it, or why none does (the guidance map)."""
 
@@ -74,7 +84,9 @@ class MapRow:
     clauses: tuple[str, ...] = ()  # ids of the composed clauses that meet it
     gap: str = ""  # why nothing meets it, when nothing does: "the school drops 'filtering-and-monitoring'"
     school_choices: tuple[Problem, ...] = ()  # for a statutory requirement: the school's settings that caused the gap
+    elsewhere: tuple[Elsewhere, ...] = ()  # the sections of the school's other policies that meet it
 
     @property
     def met(self) -> bool:
-        return bool(self.clauses)
+        """Met by this policy or by another of the school's policies (its handbook)."""
+        return bool(self.clauses or self.elsewhere)

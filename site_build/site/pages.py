@@ -292,7 +292,9 @@ def _guidance_page(state: PolicyState, today: dt.date, draft: bool) -> str:
         source = (f"[{literal_markdown(row.document.name)}]({row.document.url.replace('(', '%28').replace(')', '%29')}) "
                   f"({KIND_LABELS[row.document.kind].lower()})")
         if row.met:
-            met = ", ".join(_section_link(clause_id, state.draft, current, draft) for clause_id in row.clauses)
+            met = ", ".join([_section_link(clause_id, state.draft, current, draft) for clause_id in row.clauses]
+                            + [f"[{_section_label(other.number)} of the {literal_markdown(other.policy_title)}]"
+                               f"(../{other.policy_id}/index.md#{other.clause_id})" for other in row.elsewhere])
         else:
             met = f"**Not met**: {literal_markdown(row.gap)}"
         lines.append(f"| {literal_markdown(row.requirement.text)} | {source} | {'Yes' if row.requirement.statutory else 'No'} | {met} |")
