@@ -7,15 +7,18 @@ import datetime as dt
 from ..model.release import Letterhead, PolicyState
 from ..model.schema import School
 from ..render.agreements import blank_agreement_pdfs
+from ..render.handbook import handbook_html
 from ..render.pdf import PdfCache, html_to_pdf, policy_html
 from ..store.releases import release_manifest
-from .pages import agreement_pdf_path, pdf_name
+from .pages import HANDBOOK_PDF, agreement_pdf_path, pdf_name
 
 
 def school_downloads(school: School, states: list[PolicyState], draft: bool, cache: PdfCache,
                      draft_date: dt.date | None = None) -> dict[str, bytes]:
-    """The PDFs a school's site offers: each approved policy, its blank agreements, and drafts when asked."""
+    """The PDFs a school's site offers: the handbook, each approved policy, its blank agreements, and drafts when asked."""
     files = {"releases.json": release_manifest(states)}  # the chains' heads, for `verify --site`
+    if any(state.current for state in states):
+        files[HANDBOOK_PDF] = html_to_pdf(handbook_html(Letterhead.of(school, ""), states), cache)
     for state in states:
         pid = state.policy_id
         if state.current:

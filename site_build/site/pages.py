@@ -38,6 +38,9 @@ class SitePages:
     nav: list
 
 
+HANDBOOK_PDF = "staff-handbook.pdf"  # every approved policy in one file, at the top of the school's site
+
+
 def pdf_name(policy_id: str, draft: bool = False) -> str:
     """The PDF beside a policy's page: 'acceptable-use.pdf' or 'acceptable-use-draft.pdf'."""
     return f"{policy_id}-draft.pdf" if draft else f"{policy_id}.pdf"
@@ -57,7 +60,7 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
     """Every page of a school's site: home, each policy with its history, agreements (with PDF links if `pdfs`).
 
     `as_at`: the drafts were composed as at that date, not today (a preview of dated content)."""
-    pages = {"index.md": _home(school, policies, today)}
+    pages = {"index.md": _home(school, policies, today, pdfs)}
     nav: list = [{"Home": "index.md"}]
     for state in policies:
         pid = state.policy_id
@@ -155,7 +158,7 @@ def _titled(text: str, title: str) -> str:
     return "---\n" + line + text[4:] if text.startswith("---\n") else "---\n" + line + "---\n" + text
 
 
-def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> str:
+def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date, pdfs: bool) -> str:
     s = school.facts
     lines = [f"# {literal_markdown(s.name)}", ""]
     if s.motto:
@@ -169,7 +172,9 @@ def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> 
         contact.append(f"{literal_markdown(head.title[:1].upper() + head.title[1:])}: {literal_markdown(head.name)}")
     if contact:
         lines += ["  \n".join(contact), ""]
-    lines += ["## Policies", "", "| Policy | Status | Version | Approved | Next review |", "| --- | --- | --- | --- | --- |"]
+    lines += ["## Staff handbook", "", "Every policy of the school, with the version in force. The search box at the top of "
+              "each page searches all of them.", "",
+              "| Policy | Status | Version | Approved | Next review |", "| --- | --- | --- | --- | --- |"]
     for state in policies:
         link = f"[{literal_markdown(state.title)}]({state.policy_id}/index.md)"
         release = state.current
@@ -180,8 +185,10 @@ def _home(school: SchoolSource, policies: list[PolicyState], today: dt.date) -> 
             flag = "**Overdue for review**" if status.overdue else ("Review due soon" if status.due_soon else "Current")
             lines.append(f"| {link} | {flag} | {literal_markdown(release.label)} | {release.when_approved} by "
                          f"{literal_markdown(release.approved_by)} | {format_date(release.next_review)} |")
-    lines += ["", "Staff and visitors can search every policy with the search box at the top of each page.",
-              "", "Agreements to read and sign are on the [agreements page](agreements.md).", ""]
+    lines.append("")
+    if pdfs and any(state.current for state in policies):
+        lines += [f"[Download the whole handbook to print (PDF)]({HANDBOOK_PDF}){{ .md-button }}", ""]
+    lines += ["Agreements to read and sign are on the [agreements page](agreements.md).", ""]
     return "\n".join(lines)
 
 
