@@ -147,13 +147,14 @@ def _write_index(root: Path, slugs: list[str], options: BuildOptions) -> Path | 
 
     A school without a stamp gets its index line from its sources."""
     stamps = _stamps(root, options)
-    missing = [slug for slug in slugs if stamps.entry(slug) is None]
+    missing = [slug for slug in slugs if IndexEntry.from_data(stamps.entry(slug)) is None]
     if missing:
         project = load_project(root, missing)
         states = policy_states(project, options.compose_date)
         for slug in missing:
             stamps.write(slug, asdict(index_entry(slug, project.schools[slug].facts.name, states[slug], options.today)), "")
-    return write_trust_index(options.out, [IndexEntry(**(stamps.entry(slug) or {})) for slug in slugs])
+    entries = [IndexEntry.from_data(stamps.entry(slug)) for slug in slugs]
+    return write_trust_index(options.out, [entry for entry in entries if entry is not None])
 
 
 def _stamps(root: Path, options: BuildOptions) -> Stamps:
