@@ -316,12 +316,14 @@ def keygen(ctx: click.Context, out: Path) -> None:
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the table as a CSV file.")
 @click.option("--pending", is_flag=True, help="List each draft's changes from its approved version, clause by clause, "
               "with whose change each is (the shared model's or the school's) and why.")
+@click.option("--signatures", is_flag=True, help="List who signed an earlier version of a policy but not the version they "
+              "must sign now (from the records kept by `agreements --record`; a correction needs no new signature).")
 @click.pass_context
 @reports_errors
 def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, remind_days: int, site_url: str | None,
-           csv_path: Path | None, pending: bool) -> None:
+           csv_path: Path | None, pending: bool, signatures: bool) -> None:
     """Review dashboard: every school and policy, its version, when it is due and whether its draft has changed."""
-    from .commands.status import awaiting_line, checked_site_url, dashboard, pending_lines, pinned_lines, review_table
+    from .commands.status import awaiting_line, checked_site_url, dashboard, pending_lines, pinned_lines, review_table, signature_lines
     from .render.review_feeds import review_csv, review_ics
     from .store.files import write_atomically
     from .store.output_paths import check_output_file
@@ -332,10 +334,10 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
     url = checked_site_url(site_url) if site_url else None
     written = build_time() if ics else None  # DTSTAMP: when the file is written (SOURCE_DATE_EPOCH, if set)
     day = today(today_text)
-    board = dashboard(root, day, within)
+    board = dashboard(root, day, within, signatures)
     console.print(review_table(board.rows))
     console.print(awaiting_line(board.rows), markup=False, highlight=False)
-    for line in pinned_lines(board.pinned):
+    for line in pinned_lines(board.pinned) + (signature_lines(board) if signatures else []):
         console.print(line, markup=False, highlight=False)
     if pending:
         for line in pending_lines(board.rows):
@@ -354,19 +356,30 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
 @click.option("--role", type=click.Choice(ROLES, case_sensitive=False), help="Only this role.")
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="CSV with a header row: name, role, and "
               "optional class, year, child columns. Without it: a blank sheet per role.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4), show_default="cores, up to 4",
               help="Parts of the pack laid out at once.")
 @click.option("--large-print", is_flag=True, help="Large type on every sheet and the register (adults 16 pt, pupils 20 pt).")
+@click.option("--record", "record", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="CSV",
+              help="Record who signed, from a filled-in register or a form export (columns: name, role, policy, and "
+                   "version or date); a copy is kept in schools/SCHOOL/signatures/. Prints nothing.")
 @click.pass_context
 @reports_errors
-def agreements(ctx: click.Context, school: str, policy: str | None, role: str | None, roster: Path | None, output: Path,
-               jobs: int, large_print: bool) -> None:
-    """Print SCHOOL's agreement pack: a sheet per person from --roster, or a blank sheet per role."""
+def agreements(ctx: click.Context, school: str, policy: str | None, role: str | None, roster: Path | None,
+               output: Path | None, jobs: int, large_print: bool, record: Path | None) -> None:
+    """Print SCHOOL's agreement pack: a sheet per person from --roster, or a blank sheet per role; or --record who signed."""
     from .commands.agreements import agreements as print_pack
+    from .commands.agreements import record_signatures
     from .store.output_paths import check_output_file
 
     root = project_root(ctx)
+    if record is not None:
+        recorded = record_signatures(root, school, record, dt.date.today())
+        where = f"kept as {shown(recorded.kept_as)}" if recorded.kept_as else "that file was recorded already; nothing new kept"
+        console.print(f"recorded {recorded.signatures} signature(s) for {school}: {where}", markup=False)
+        return
+    if output is None:
+        raise InputError("give the PDF to write: -o FILE.pdf")
     report = print_pack(root, school, policy, role.lower() if role else None, roster, check_output_file(root, output, "-o"), jobs,
                         large_print)
     if report.roster_note:

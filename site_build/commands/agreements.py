@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..compose.shape import policy_titles
 from ..errors import ErrorCollector, InputError
-from ..load.roster import parse_roster, read_roster
+from ..load.project import load_project
+from ..load.roster import parse_roster, read_roster, roster_bytes
+from ..load.signatures import FOLDER, parse_signatures
 from ..render.agreements import Pack, measure, plan_sheets, print_pack
-from ..store.files import write_atomically
+from ..store.files import write_atomically, write_new
+from ..store.releases import read_releases
 from .school_policy import open_policy
 
 
@@ -42,3 +48,31 @@ def agreements(root: Path, slug: str, policy_id: str | None, role: str | None, r
     sheets = measure(planned, pack)
     write_atomically(output, print_pack(pack, sheets, [s.person for s in sheets if s.person] if people is not None else [], jobs))
     return PackReport(len(sheets), note)
+
+
+@dataclass(frozen=True)
+class RecordReport:
+    signatures: int
+    kept_as: Path | None  # the copy under schools/<slug>/signatures/, or None if that file was recorded already
+
+
+def record_signatures(root: Path, slug: str, path: Path, today: dt.date) -> RecordReport:
+    """Check a filled-in register or form export against SLUG's policies and versions, then keep a copy of it, as it
+    is, under schools/SLUG/signatures/ (named by today's date; an earlier record is never overwritten)."""
+    project = load_project(root, [slug])
+    school = project.schools[slug]
+    releases = {policy_id: read_releases(root, slug, policy_id) for policy_id in school.facts.policies}
+    data = roster_bytes(path)
+    errors = ErrorCollector()
+    signed = parse_signatures(data, path, releases, policy_titles(project.outlines, school), errors)
+    errors.raise_if_any()
+    folder = root / "schools" / slug / FOLDER
+    if any(existing.read_bytes() == data for existing in folder.glob("*.csv")):
+        return RecordReport(len(signed), None)
+    stem = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-")[:60] or "signatures"
+    for number in range(1, 1000):
+        kept = folder / f"{today.isoformat()}-{stem}{'' if number == 1 else f'-{number}'}.csv"
+        if write_new(kept, data):
+            return RecordReport(len(signed), kept)
+    raise InputError(f"{folder} already holds 999 records named '{today.isoformat()}-{stem}'", path,
+                     hint="give the file another name")

@@ -13,9 +13,12 @@ from ..compose.policy import outline_for
 from ..diff.pending import MODEL, SCHOOL
 from ..diff.pinned import Pinned, pinned_in
 from ..diff.review import NOT_APPROVED, ReviewRow
+from ..diff.signatures import Unsigned, unsigned
 from ..errors import InputError
 from ..load.project import load_project
+from ..load.signatures import read_signatures
 from ..model.release import format_date, review_status
+from ..model.vocabulary import ROLE_PLURALS
 from .school_policy import pending_for, policy_states
 
 
@@ -23,15 +26,22 @@ from .school_policy import pending_for, policy_states
 class Dashboard:
     rows: list[ReviewRow]
     pinned: list[Pinned]  # school settings that hold back a model update, as at today
+    unsigned: list[tuple[str, str, Unsigned]]  # (school, policy title, who has not signed), when asked for
 
 
-def dashboard(root: Path, today: dt.date, within_days: int) -> Dashboard:
-    """Every school's policies as at `today`: review state, how each draft differs, and pinned variables."""
+def dashboard(root: Path, today: dt.date, within_days: int, signatures: bool = False) -> Dashboard:
+    """Every school's policies as at `today`: review state, how each draft differs, pinned variables, and with
+    `signatures`, who has signed an earlier version of a policy but not the one they must sign now."""
     project = load_project(root)
     states = policy_states(project, today)
-    rows = []
+    rows, unsigned_rows = [], []
     for slug, school_states in states.items():
         school = project.schools[slug]
+        if signatures:
+            releases = {state.policy_id: state.releases for state in school_states}
+            titles = {state.policy_id: state.title for state in school_states}
+            unsigned_rows += [(school.facts.name, titles[u.policy_id], u)
+                              for u in unsigned(read_signatures(root / "schools" / slug, releases, titles), releases)]
         for state in school_states:
             release, size = state.current, len(state.draft.clauses)
             if release is None:
@@ -45,7 +55,18 @@ def dashboard(root: Path, today: dt.date, within_days: int) -> Dashboard:
             rows.append(ReviewRow(slug, school.facts.name, state.policy_id, state.title, release, word, days, tuple(pending), size))
     rows.sort(key=lambda r: (r.next_review or dt.date.min, r.school))
     drafts = [state.draft for school_states in states.values() for state in school_states]
-    return Dashboard(rows, pinned_in(project, drafts, today))
+    return Dashboard(rows, pinned_in(project, drafts, today), unsigned_rows)
+
+
+def signature_lines(board: Dashboard) -> list[str]:
+    """Per school, policy and role: who signed an earlier version but not the version they must sign now."""
+    if not board.unsigned:
+        return ["Signatures: everyone recorded has signed the version they must sign."]
+    lines = ["Signatures still needed:"]
+    for school, title, due in board.unsigned:
+        people = f"{len(due.names)} {ROLE_PLURALS[due.role] if len(due.names) != 1 else due.role}"
+        lines.append(f"  {school}, {title}, version {due.version}: {people} not yet signed: {', '.join(due.names)}")
+    return lines
 
 
 def review_table(rows: list[ReviewRow]) -> Table:

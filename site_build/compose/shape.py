@@ -51,6 +51,12 @@ def pupil_words(phase: str) -> dict[str, str]:
     return {"pupil": one, "pupils": many, "pupils_possessive": possessive}
 
 
+def policy_titles(outlines: Mapping[str, OutlineSource], school: SchoolSource) -> dict[str, str]:
+    """Each of the school's policies' titles: the school's own, or its outline's (a policy without an outline: its id)."""
+    return {policy_id: settings.title or (outlines[policy_id].outline.title if policy_id in outlines else policy_id)
+            for policy_id, settings in school.facts.policies.items()}
+
+
 def shape(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource],
           helpers: Mapping[str, Callable[..., Markup]], as_at: dt.date) -> Shape:
     """Select, place and number the clauses of the school's policy as at a date; the school's choices are checked."""

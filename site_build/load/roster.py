@@ -63,6 +63,11 @@ def stage_of(value: str) -> str | None:
 
 def read_roster(path: Path) -> tuple[str, str]:
     """The roster's text and encoding, from a file of at most MAX_BYTES."""
+    return decode_roster(roster_bytes(path), path)
+
+
+def roster_bytes(path: Path) -> bytes:
+    """The roster file as it is, if it is at most MAX_BYTES."""
     try:
         with path.open("rb") as file:
             data = file.read(MAX_BYTES + 1)
@@ -70,7 +75,7 @@ def read_roster(path: Path) -> tuple[str, str]:
         raise InputError(f"cannot read the roster: {exc.strerror or exc}", path) from None
     if len(data) > MAX_BYTES:
         raise InputError(f"the roster is larger than {MAX_BYTES // 2**20} MB", path, hint="split it into several packs")
-    return decode_roster(data, path)
+    return data
 
 
 def decode_roster(data: bytes, source: Path | str) -> tuple[str, str]:

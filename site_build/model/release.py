@@ -297,3 +297,13 @@ def format_date(day: dt.date) -> str:
 def format_month(day: dt.date) -> str:
     """'January 2018'."""
     return day.strftime("%B %Y")
+
+
+@dataclass(frozen=True)
+class Signed:
+    """One row of a recorded register or form export: a person signed a version of one of the school's policies."""
+
+    name: str
+    role: str
+    policy_id: str
+    version: str

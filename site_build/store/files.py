@@ -34,6 +34,22 @@ def write_atomically(path: Path, data: bytes) -> None:
                           hint="check the folder exists, is writable and the disk is not full") from None
 
 
+def write_new(path: Path, data: bytes) -> bool:
+    """Create `path` whole, or leave an existing file untouched and return False: a record is never overwritten."""
+    temp = path.with_name(f".{path.name}.new")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(temp, data)
+        os.link(temp, path)  # fails if `path` exists, even if another process made it a moment ago
+        return True
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise OutputError(f"cannot write this file: {exc.strerror or exc}", path, hint="check the folder is writable") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
 def mark(folder: Path) -> None:
     """Record that policy-site made `folder`."""
     (folder / MARKER).write_text("made by policy-site; it replaces or deletes only folders holding this file\n",
