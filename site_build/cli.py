@@ -360,16 +360,18 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 4), show_default="cores, up to 4",
               help="Parts of the pack laid out at once.")
 @click.option("--large-print", is_flag=True, help="Large type on every sheet and the register (adults 16 pt, pupils 20 pt).")
+@click.option("--acknowledge", is_flag=True, help="Print the annual 'read and understood' pack instead: each person's "
+              "sheet lists every approved policy their role acknowledges, with its version, then the register.")
 @click.option("--record", "record", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="CSV",
               help="Record who signed, from a filled-in register or a form export (columns: name, role, policy, and "
                    "version or date); a copy is kept in schools/SCHOOL/signatures/. Prints nothing.")
 @click.pass_context
 @reports_errors
 def agreements(ctx: click.Context, school: str, policy: str | None, role: str | None, roster: Path | None,
-               output: Path | None, jobs: int, large_print: bool, record: Path | None) -> None:
+               output: Path | None, jobs: int, large_print: bool, acknowledge: bool, record: Path | None) -> None:
     """Print SCHOOL's agreement pack: a sheet per person from --roster, or a blank sheet per role; or --record who signed."""
+    from .commands.agreements import acknowledgements, record_signatures
     from .commands.agreements import agreements as print_pack
-    from .commands.agreements import record_signatures
     from .store.output_paths import check_output_file
 
     root = project_root(ctx)
@@ -380,8 +382,10 @@ def agreements(ctx: click.Context, school: str, policy: str | None, role: str | 
         return
     if output is None:
         raise InputError("give the PDF to write: -o FILE.pdf")
-    report = print_pack(root, school, policy, role.lower() if role else None, roster, check_output_file(root, output, "-o"), jobs,
-                        large_print)
+    output = check_output_file(root, output, "-o")
+    role = role.lower() if role else None
+    report = (acknowledgements(root, school, role, roster, output, jobs, large_print) if acknowledge
+              else print_pack(root, school, policy, role, roster, output, jobs, large_print))
     if report.roster_note:
         console.print(report.roster_note, markup=False)
     console.print(f"wrote {output}: {report.sheets} sheet(s)" + (" and a signing register" if roster else ""), markup=False)

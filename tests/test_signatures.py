@@ -70,3 +70,27 @@ def test_a_bad_record_names_each_row_and_keeps_nothing(project: Path):
                          "date '31/02/2021' that cannot be read", "bad.csv:4:", "before any version was in force",
                          "bad.csv:5:", "neither which version was signed nor when")
     assert not (project / "schools" / SLUG / "signatures").exists()
+
+
+def pdf_pages(path: Path) -> list[str]:
+    import unicodedata
+
+    from pypdf import PdfReader
+    return [" ".join(unicodedata.normalize("NFKC", page.extract_text()).split()) for page in PdfReader(path).pages]
+
+
+def test_the_read_and_understood_pack_lists_each_persons_policies_and_refuses_roles_that_have_none(project: Path):
+    (project / "roster.csv").write_text("name,role\nAnn Lee,staff\nGil Ross,Governor\n", encoding="utf-8")
+    result = run_cli("agreements", SLUG, "--acknowledge", "--roster", "roster.csv", "-o", "ack.pdf", cwd=project)
+    assert result.code == 0, result.text
+    pages = pdf_pages(project / "ack.pdf")
+    sheets = {page.split("Name: ")[1].split(" Role")[0]: page for page in pages if "Name: " in page}
+    assert set(sheets) == {"Ann Lee", "Gil Ross"}
+    for sheet in sheets.values():
+        assert "ICT and internet acceptable use policy 2021-10-18 (update) 18 October 2021" in sheet
+        assert "I have read and understood each policy listed above" in sheet
+    assert "Signing register" in pages[-1] and "Ann Lee" in pages[-1] and "Gil Ross" in pages[-1]
+    (project / "roster.csv").write_text("name,role\nKai Moss,pupil\n", encoding="utf-8")
+    refused = run_cli("agreements", SLUG, "--acknowledge", "--roster", "roster.csv", "-o", "ack2.pdf", cwd=project)
+    assert_clean_failure(refused, "roster.csv:2:", "Kai Moss", "no policy asks pupils to acknowledge it")
+    assert not (project / "ack2.pdf").exists()

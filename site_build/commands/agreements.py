@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..compose.shape import policy_titles
+from ..diff.signatures import version_to_sign
 from ..errors import ErrorCollector, InputError
 from ..load.project import load_project
-from ..load.roster import parse_roster, read_roster, roster_bytes
+from ..load.roster import RosterEntry, parse_roster, read_roster, roster_bytes
 from ..load.signatures import FOLDER, parse_signatures
+from ..model.release import Letterhead
+from ..render.acknowledgements import Acknowledged, acknowledgement_pack, acknowledgement_sheets
 from ..render.agreements import Pack, measure, plan_sheets, print_pack
 from ..store.files import write_atomically, write_new
 from ..store.releases import read_releases
@@ -35,12 +38,8 @@ def agreements(root: Path, slug: str, policy_id: str | None, role: str | None, r
         raise InputError(f"{school.name} has no approved version of '{opened.policy_id}' to sign",
                          f"schools/{slug}/releases/{opened.policy_id}",
                          hint=f"approve it first: policy-site approve {slug} {opened.policy_id} ...")
-    people, note, errors = None, "", ErrorCollector()
-    if roster is not None:
-        text, encoding = read_roster(roster)
-        people = parse_roster(text, roster, errors)
-        del text
-        note = f"read {len(people)} {'person' if len(people) == 1 else 'people'} from {roster} ({encoding})"
+    errors = ErrorCollector()
+    people, note = _roster(roster, errors)
     document = releases[-1].document
     planned = plan_sheets(document, school, people, role, errors, roster)
     errors.raise_if_any()
@@ -76,3 +75,44 @@ def record_signatures(root: Path, slug: str, path: Path, today: dt.date) -> Reco
             return RecordReport(len(signed), kept)
     raise InputError(f"{folder} already holds 999 records named '{today.isoformat()}-{stem}'", path,
                      hint="give the file another name")
+
+
+def acknowledgements(root: Path, slug: str, role: str | None, roster: Path | None, output: Path, jobs: int = 1,
+                     large_print: bool = False) -> PackReport:
+    """Write the "read and understood" pack to OUTPUT: each person's sheet lists every approved policy their role
+    acknowledges, in the version they must sign (a later correction keeps it), then the register."""
+    if output.suffix.lower() != ".pdf":
+        raise InputError("the pack is a PDF: give an output name ending in .pdf", output)
+    project = load_project(root, [slug])
+    school = project.schools[slug]
+    titles = policy_titles(project.outlines, school)
+    policies = []
+    for policy_id, settings in school.facts.policies.items():
+        releases = read_releases(root, slug, policy_id)
+        due = version_to_sign(releases)
+        outline = project.outlines.get(policy_id)
+        if due is not None and outline is not None:
+            roles = settings.acknowledged_by if settings.acknowledged_by is not None else outline.outline.acknowledged_by
+            policies.append(Acknowledged(titles[policy_id], due.label, due.when_approved, tuple(roles)))
+    if not policies:
+        raise InputError(f"{school.facts.name} has no approved policy to acknowledge", f"schools/{slug}/releases",
+                         hint=f"approve one first: policy-site approve {slug} POLICY ...")
+    errors = ErrorCollector()
+    people, note = _roster(roster, errors)
+    sheets = acknowledgement_sheets(policies, people, role, errors, roster)
+    errors.raise_if_any()
+    if not sheets:
+        raise InputError(f"nobody in the roster has the role '{role}'" if role else "the roster lists nobody", roster)
+    pack = acknowledgement_pack(Letterhead.of(school.facts, ""), large_print)
+    sheets = measure(sheets, pack)
+    write_atomically(output, print_pack(pack, sheets, [s.person for s in sheets if s.person] if people is not None else [], jobs))
+    return PackReport(len(sheets), note)
+
+
+def _roster(roster: Path | None, errors: ErrorCollector) -> tuple[list[RosterEntry] | None, str]:
+    """The people on the roster (None without one) and how it was read; bad rows go to `errors`."""
+    if roster is None:
+        return None, ""
+    text, encoding = read_roster(roster)
+    people = parse_roster(text, roster, errors)
+    return people, f"read {len(people)} {'person' if len(people) == 1 else 'people'} from {roster} ({encoding})"

@@ -200,6 +200,7 @@ class PolicySettings(Strict):
     add: list[ClausePlacement] = []  # the school's own clauses, from overrides/<slug>/
     move: list[ClausePlacement] = []  # clauses of the policy, shared or the school's own, moved elsewhere
     agreements: list[AgreementSpec] = []  # any clause of the policy as a sheet to sign, besides the outline's
+    acknowledged_by: list[Role] | None = None  # who confirms each year they have read it (default: the outline's)
     items: dict[Slug, ItemChanges] = {}
 
     @field_validator("review_cycle")
@@ -251,6 +252,7 @@ class Outline(Strict):
     sections: list[OutlineEntry] = Field(min_length=1)
     appendices: list[OutlineEntry] = []
     agreements: list[AgreementSpec] = []
+    acknowledged_by: list[Role] = ["staff"]  # who confirms each year they have read and understood it
 
     @field_validator("review_cycle")
     @classmethod
