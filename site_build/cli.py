@@ -323,7 +323,7 @@ def keygen(ctx: click.Context, out: Path) -> None:
 def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | None, remind_days: int, site_url: str | None,
            csv_path: Path | None, pending: bool, signatures: bool) -> None:
     """Review dashboard: every school and policy, its version, when it is due and whether its draft has changed."""
-    from .commands.status import awaiting_line, checked_site_url, dashboard, pending_lines, pinned_lines, review_table, signature_lines
+    from .commands.status import awaiting_line, checked_site_url, dashboard, pending_lines, pinned_lines, policy_matrix, review_table, signature_lines
     from .render.review_feeds import review_csv, review_ics
     from .store.files import write_atomically
     from .store.output_paths import check_output_file
@@ -336,6 +336,7 @@ def status(ctx: click.Context, today_text: str | None, within: int, ics: Path | 
     day = today(today_text)
     board = dashboard(root, day, within, signatures)
     console.print(review_table(board.rows))
+    console.print(policy_matrix(board.rows))
     console.print(awaiting_line(board.rows), markup=False, highlight=False)
     for line in pinned_lines(board.pinned) + (signature_lines(board) if signatures else []):
         console.print(line, markup=False, highlight=False)

@@ -209,3 +209,16 @@ def test_site_url_must_be_a_web_address(project: Path, tmp_path: Path):
     result = run_cli("status", "--ics", str(tmp_path / "r.ics"), "--site-url", "policies.example.org", cwd=project)
     assert_clean_failure(result, "--site-url 'policies.example.org' is not a web address")
     assert not (tmp_path / "r.ics").exists()
+
+
+def test_status_shows_schools_by_policy_with_version_review_date_and_overdue_flag(project: Path):
+    out = status(project).out
+    matrix = out[out.index("Schools by policy"):]
+    header = next(line for line in matrix.splitlines() if "School" in line)
+    assert POLICY in header
+    lines = matrix.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Chellaston Infant School" in line)
+    cell = " ".join(line.split("│")[2].strip() for line in lines[start:start + 3])
+    assert cell == "2021-10-18 review 18 October 2022 OVERDUE", cell
+    start = next(i for i, line in enumerate(lines) if "Ashcombe Ridge Academy" in line)
+    assert "OVERDUE" not in " ".join(lines[start:start + 3]) and "2026-09-01" in lines[start]

@@ -69,6 +69,31 @@ def signature_lines(board: Dashboard) -> list[str]:
     return lines
 
 
+def policy_matrix(rows: list[ReviewRow]) -> Table:
+    """Schools by policies: each cell the version in force, its review date and whether it is overdue."""
+    policies = list(dict.fromkeys(row.policy_id for row in rows))
+    schools: dict[str, dict[str, ReviewRow]] = {}
+    for row in sorted(rows, key=lambda r: r.school.casefold()):
+        schools.setdefault(row.school, {})[row.policy_id] = row
+    table = Table(title="Schools by policy", show_lines=True)
+    for column in ["School", *policies]:
+        table.add_column(column)
+    for school, cells in schools.items():
+        table.add_row(Text(school), *(_cell(cells.get(policy_id)) for policy_id in policies))
+    return table
+
+
+def _cell(row: ReviewRow | None) -> Text:
+    if row is None:
+        return Text("not adopted", style="dim")
+    if row.release is None:
+        return Text(NOT_APPROVED, style="yellow")
+    text = Text(f"{row.release.version}\nreview {format_date(row.release.next_review)}")
+    if row.overdue_days:
+        text.append("\nOVERDUE", style="bold red")
+    return text
+
+
 def review_table(rows: list[ReviewRow]) -> Table:
     table = Table(title="Policy reviews", show_lines=False)
     for column in ("School", "Policy", "Version", "Approved", "Next review", "Status", "Draft"):
