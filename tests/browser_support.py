@@ -20,6 +20,8 @@ ARTIFACTS = TESTS / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# axe's best practices too: every landmark named and unique, dialogs named, headings in order...
+AXE_TAGS = [*WCAG_TAGS, "best-practice"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Anything but the local test server and files: the sites must not fetch from the internet.
@@ -92,19 +94,19 @@ def serve(folder: Path) -> Iterator[str]:
 
 
 def run_axe(page, name: str) -> dict:
-    """Run axe-core in `page` at WCAG 2.2 A/AA; save a summary under tests/artifacts/axe/ and return it."""
+    """Run axe-core in `page` at WCAG 2.2 A/AA and its best practices; save a summary under tests/artifacts/axe/."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         if page.url.startswith("http://127.0.0.1"):
             page.add_script_tag(url=urljoin(page.url, AXE_URL_PATH))
         else:
             page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-                           WCAG_TAGS)
+                           AXE_TAGS)
     report = {
         "page": name,
         "url": result["url"],
         "axe": result["testEngine"]["version"],
-        "tags": WCAG_TAGS,
+        "tags": AXE_TAGS,
         "violations": [{"id": v["id"], "impact": v["impact"], "help": v["help"], "helpUrl": v["helpUrl"],
                         "nodes": [{"target": n["target"], "summary": n["failureSummary"]} for n in v["nodes"]]}
                        for v in result["violations"]],
@@ -118,7 +120,7 @@ def run_axe(page, name: str) -> dict:
 
 
 def describe_violations(report: dict) -> str:
-    lines = [f"axe found {len(report['violations'])} WCAG violation(s) on {report['page']} ({report['url']}):"]
+    lines = [f"axe found {len(report['violations'])} violation(s) on {report['page']} ({report['url']}):"]
     for violation in report["violations"]:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}")
         for node in violation["nodes"][:5]:

@@ -2,8 +2,9 @@
 
 Covers the trust index, a school's home page, policies and their cross-references, search (on a
 phone too), archived versions, the change log, the agreements page's links and downloads, print,
-the site opened from a folder (file://) with no network, and axe-core's WCAG 2.2 A/AA checks on
-every page type. Screenshots and axe reports go to tests/artifacts/ (git-ignored).
+the site opened from a folder (file://) with no network, the keyboard (the phone menu, search, a
+whole Tab cycle with every stop in sight), landmarks, and axe-core's WCAG 2.2 A/AA and best-practice
+checks on every page type. Screenshots and axe reports go to tests/artifacts/ (git-ignored).
 
 Needs /usr/bin/chromium, the playwright package and tests/node_modules/axe-core (`make test`
 installs all three). Without them the tests are skipped on a developer's machine and fail in CI.
@@ -143,7 +144,7 @@ def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
 
 def open_search(page: Page, query: str) -> None:
     """Open the search box as a person would (the magnifier on a phone) and type the query."""
-    icon = page.locator("label.md-header__button[for='__search']")
+    icon = page.locator("header").get_by_role("button", name="Search", exact=True)
     if icon.is_visible():
         icon.click()
     else:
@@ -212,7 +213,7 @@ def test_school_home_lists_policies_with_status(tab, site_url):
 
 def test_phone_menu_opens_pages(tab, site_url):
     page = tab.open(f"{site_url}{SCHOOL}/index.html", viewport=PHONE)
-    page.locator("label.md-header__button[for='__drawer']").click()
+    page.get_by_role("button", name="Menu").click()
     drawer = page.locator("nav.md-nav--primary")
     link = drawer.locator("a.md-nav__link", has_text="Agreements").first
     expect(link).to_be_visible()
@@ -455,7 +456,7 @@ def _search(page: Page) -> None:
 
 
 def _open_menu(page: Page) -> None:
-    page.locator("label.md-header__button[for='__drawer']").click()
+    page.get_by_role("button", name="Menu").click()
     expect(page.locator("nav.md-nav--primary a.md-nav__link").first).to_be_in_viewport()
 
 
@@ -479,7 +480,7 @@ PAGE_TYPES = {
 
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
 def test_no_accessibility_violations(request, tab, kind):
-    """axe-core, WCAG 2.2 A and AA, on each page type at desktop width and then at phone width."""
+    """axe-core, WCAG 2.2 A and AA and best practices, on each page type at desktop width and then at phone width."""
     server, path, action, viewports = PAGE_TYPES[kind]
     base = request.getfixturevalue(server)
     page = tab.open(viewport=viewports[0])
@@ -498,3 +499,166 @@ def test_no_accessibility_violations(request, tab, kind):
         if report["violations"]:
             failures.append(describe_violations(report))
     assert not failures, "\n".join(failures)
+
+
+# --- keyboard and landmarks -----------------------------------------------------------------------
+
+# What has the focus after a key press, once any transition it started (the skip link sliding in, the
+# drawer, the search box widening) has run: where it is, and whether a person can see it there.
+FOCUSED = """async () => {
+    await Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity).map(a => a.finished.catch(() => {})));
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) return null;
+    const seen = window.__tabStops = window.__tabStops || [];
+    const again = seen.includes(el);
+    if (!again) seen.push(el);
+    const box = el.getBoundingClientRect();
+    // Each box of the element (a link may wrap onto two lines) cut to the viewport, and what is on top at its centre.
+    const shown = [...el.getClientRects()].map(r => [Math.max(r.left, 0), Math.max(r.top, 0),
+        Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)]).filter(([l, t, r, b]) => r > l && b > t);
+    const hits = shown.map(([l, t, r, b]) => document.elementFromPoint((l + r) / 2, (t + b) / 2));
+    let opacity = 1;
+    for (let e = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+    const problems = [];
+    if (!(box.width > 0 && box.height > 0)) problems.push('no size');
+    else if (!shown.length) problems.push('outside the viewport');
+    else if (!hits.some(hit => hit && el.contains(hit))) problems.push('covered by ' + (hits[0] ? hits[0].outerHTML.slice(0, 80) : 'nothing'));
+    if (getComputedStyle(el).visibility !== 'visible') problems.push('visibility: hidden');
+    if (opacity === 0) problems.push('transparent');
+    return {again, problems, inDrawer: !!el.closest('.md-sidebar--primary'), inSearch: !!el.closest('.md-search'),
+            what: el.outerHTML.slice(0, 100).replace(/\\s+/g, ' ')};
+}"""
+
+
+def focused(page: Page) -> dict | None:
+    return page.evaluate(FOCUSED)
+
+
+def tab_cycle(page: Page, limit: int = 400) -> list[dict]:
+    """Every element that Tab reaches, from the top of the page until the focus comes round again."""
+    page.evaluate("() => { window.__tabStops = []; document.activeElement && document.activeElement.blur(); }")
+    stops: list[dict] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop = focused(page)
+        if stop is None and stops or stop is not None and stop["again"]:
+            return stops
+        if stop is not None:
+            stops.append(stop)
+    raise AssertionError(f"Tab never came round again in {limit} presses: {stops[-5:]}")
+
+
+def tab_until(page: Page, test: str, limit: int = 40) -> int:
+    """Press Tab until the focused element passes the JavaScript `test`; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => document.activeElement && ({test})(document.activeElement)"):
+            return presses
+    raise AssertionError(f"Tab did not reach {test} in {limit} presses (last: {focused(page)})")
+
+
+def test_phone_menu_works_from_the_keyboard(tab, site_url):
+    """A real button opens and closes the drawer; a closed drawer takes no tab stop."""
+    page = tab.open(f"{site_url}{SCHOOL}/{POLICY}/index.html", viewport=PHONE)
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    tab_until(page, "e => e.getAttribute('aria-label') === 'Menu'", limit=5)
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    tab_until(page, "e => e.matches('.md-sidebar--primary a[href]')")
+    link = focused(page)
+    assert link is not None and not link["problems"], link
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    expect(page.locator(".md-sidebar--primary a.md-nav__link").first).not_to_be_in_viewport()
+    page.keyboard.press(" ")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    stops = tab_cycle(page)
+    assert len(stops) > 10
+    inside = [stop["what"] for stop in stops if stop["inDrawer"]]
+    assert not inside, f"{len(inside)} of {len(stops)} tab stops are in the closed drawer: {inside[:5]}"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_search_results_are_reached_by_tab_and_escape_returns_the_focus(tab, site_url, viewport):
+    page = tab.open(f"{site_url}{SCHOOL}/index.html", viewport=viewport)
+    dialog = page.get_by_role("dialog", name="Search")
+    box = dialog.get_by_role("textbox", name="Search")
+    opened = page.locator("#__search")
+    # The way in: the box in the header on a wide screen, the magnifier button on a phone.
+    way_in = box if viewport is DESKTOP else page.locator("header").get_by_role("button", name="Search", exact=True)
+
+    def open_by_keyboard() -> None:
+        if viewport is DESKTOP:
+            tab_until(page, "e => e.matches('input.md-search__input')", limit=5)
+        else:
+            tab_until(page, "e => e.matches('header button') && e.getAttribute('aria-label') === 'Search'", limit=5)
+            page.keyboard.press("Enter")
+        expect(box).to_be_focused()
+        expect(opened).to_be_checked()
+
+    open_by_keyboard()
+    page.keyboard.type("encryption")
+    count = dialog.get_by_role("status")  # a polite live region: the count is read out as it changes
+    expect(count).to_have_text(re.compile(r"^\d+ matching documents?$"))
+    first = page.locator(".md-search-result__link").first
+    page.keyboard.press("Tab")
+    expect(first).to_be_focused()  # straight from the box to the first result
+    stop = focused(page)
+    assert stop is not None and stop["inSearch"] and not stop["problems"], stop
+    expect(opened).to_be_checked()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !!document.activeElement.closest('.md-search-result__list')")
+    page.keyboard.press("Escape")
+    expect(opened).not_to_be_checked()
+    expect(way_in).to_be_focused()
+    assert not focused(page)["problems"]  # type: ignore[index]
+
+    page.goto(f"{site_url}{SCHOOL}/agreements.html")
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    open_by_keyboard()
+    page.keyboard.type("encryption")
+    expect(count).to_have_text(re.compile(r"^\d+ matching documents?$"))
+    page.keyboard.press("Tab")
+    expect(first).to_be_focused()
+    href = first.get_attribute("href")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/{SCHOOL}/{POLICY}/index\.html\?h=encryption"))
+    assert href and href.split("/")[-1] in page.url
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_tab_stop_is_in_sight(tab, site_url, viewport):
+    """A whole Tab cycle of a policy page: each stop has a size, is in the viewport, on top, not hidden."""
+    page = tab.open(f"{site_url}{SCHOOL}/{POLICY}/index.html", viewport=viewport)
+    stops = tab_cycle(page)
+    assert len(stops) > 20
+    hidden = [f"{stop['what']}: {', '.join(stop['problems'])}" for stop in stops if stop["problems"]]
+    assert not hidden, f"{len(hidden)} of {len(stops)} tab stops cannot be seen:\n" + "\n".join(hidden[:10])
+    in_drawer = sum(stop["inDrawer"] for stop in stops)
+    if viewport is DESKTOP:
+        assert in_drawer > 5, "the sidebar navigation is out of reach at desktop width"
+    else:
+        assert in_drawer == 0
+
+
+LANDMARK = re.compile(r'^\s*- (banner|complementary|contentinfo|form|main|navigation|region|search)(?: "(.*)")?:?$',
+                      re.MULTILINE)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_one_navigation_landmark_and_each_landmark_named_once(tab, site_url, viewport):
+    """What a screen reader's landmark list shows: the site's navigation once, and no two landmarks alike."""
+    page = tab.open(f"{site_url}{SCHOOL}/{POLICY}/index.html", viewport=viewport)
+    if viewport is PHONE:
+        _open_menu(page)
+    landmarks = LANDMARK.findall(page.locator("body").aria_snapshot())
+    navigation = [name for role, name in landmarks if role == "navigation"]
+    assert navigation.count("Navigation") == 1, landmarks
+    assert set(navigation) <= {"Navigation", "Table of contents"}, landmarks  # the page's contents may be a second
+    assert len(landmarks) == len(set(landmarks)), f"landmarks alike: {landmarks}"
