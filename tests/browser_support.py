@@ -50,7 +50,8 @@ AXE_URL_PATH = "/__tests__/axe.min.js"
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
-    """Static files, quietly; a missing page gets the site's own 404.html, as a web host would serve it.
+    """Static files, quietly; a missing page gets the 404.html of the nearest folder above it that has one, as a web
+    host would serve a school's own page for a site published in a folder (/<school>/...) or at the root.
 
     axe-core is served too (at AXE_URL_PATH, outside any site), so Chromium caches its compiled code
     across pages instead of parsing half a megabyte of script for each one.
@@ -65,7 +66,11 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         pass
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
+        root = Path(self.directory).resolve()
+        folder = Path(self.translate_path(self.path)).resolve().parent
+        while folder != root and root in folder.parents and not (folder / "404.html").is_file():
+            folder = folder.parent
+        page = folder / "404.html"
         if code != 404 or not page.is_file():
             super().send_error(code, message, explain)
             return

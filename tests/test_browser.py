@@ -378,6 +378,32 @@ def test_a_superseded_version_says_so_on_every_printed_page(tab, site_url):
     assert "Not the current version" in pages[-1]
 
 
+@pytest.mark.parametrize("where", ["site-at-the-root", "site-in-a-folder", "folder-on-disk"])
+def test_not_found_page_is_styled_wherever_the_site_is_served(tab, built_site, site_url, school_url, where):
+    """The school's 404 page for a missing page deep in the site: styled, and its links lead to the school's pages."""
+    if where == "folder-on-disk":
+        page = tab.open((built_site / SCHOOL / "404.html").as_uri(), viewport=PHONE)
+        home = (built_site / SCHOOL / "index.html").as_uri()
+    else:
+        base = school_url if where == "site-at-the-root" else f"{site_url}{SCHOOL}/"
+        page = tab.open(viewport=PHONE)
+        response = page.goto(f"{base}{POLICY}/versions/missing-page.html")
+        assert response is not None and response.status == 404
+        home = f"{base}index.html"
+    screenshot(page, f"not-found-{where}.png")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    styled = page.evaluate("""() => ({font: getComputedStyle(document.body).fontFamily,
+        banner: getComputedStyle(document.querySelector('header')).backgroundColor})""")
+    assert "Times" not in styled["font"] and styled["banner"] not in ("rgba(0, 0, 0, 0)", "transparent"), styled
+    assert page.locator("input").count() == 0 or page.locator("input:not([aria-label]):not([id])").count() == 0
+    links = page.locator("a[href]")
+    hrefs = links.evaluate_all("links => links.map(a => a.href)")
+    assert home in hrefs and home.replace("index.html", "accessibility.html") in hrefs, hrefs
+    page.get_by_role("link", name="list of policies").click()
+    expect(page).to_have_url(home)
+    expect(page.locator("article h1")).to_be_visible()
+
+
 # --- offline --------------------------------------------------------------------------------------
 
 def test_site_works_offline_from_a_folder(tab, built_site):
@@ -473,6 +499,7 @@ PAGE_TYPES = {
     "accessibility-statement": ("site_url", f"{SCHOOL}/accessibility.html", None, (DESKTOP, PHONE)),
     "draft": ("draft_url", f"{SCHOOL}/{POLICY}/draft.html", None, (DESKTOP, PHONE)),
     "not-found": ("school_url", "missing-page.html", None, (DESKTOP, PHONE)),
+    "not-found-in-a-folder": ("site_url", f"{SCHOOL}/{POLICY}/missing-page.html", None, (DESKTOP, PHONE)),
     "search-results": ("site_url", f"{SCHOOL}/index.html", _search, (DESKTOP, PHONE)),
     "phone-menu-open": ("site_url", f"{SCHOOL}/{POLICY}/index.html", _open_menu, (PHONE,)),
 }
@@ -486,7 +513,7 @@ def test_no_accessibility_violations(request, tab, kind):
     page = tab.open(viewport=viewports[0])
     url = path(page, base) if callable(path) else base + path
     response = page.goto(url)
-    assert response.status == (404 if kind == "not-found" else 200)
+    assert response.status == (404 if kind.startswith("not-found") else 200)
     if action:
         action(page)
     failures = []
