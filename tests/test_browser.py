@@ -686,11 +686,15 @@ LANDMARK = re.compile(r'^\s*- (banner|complementary|contentinfo|form|main|naviga
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_one_navigation_landmark_and_each_landmark_named_once(tab, site_url, viewport):
-    """What a screen reader's landmark list shows: the site's navigation once, and no two landmarks alike."""
+    """What a screen reader's landmark list shows: the site's navigation once, and no two landmarks alike (and
+    headings named by their words, without the permalinks' "¶")."""
     page = tab.open(f"{site_url}{SCHOOL}/{POLICY}/index.html", viewport=viewport)
     if viewport is PHONE:
         _open_menu(page)
-    landmarks = LANDMARK.findall(page.locator("body").aria_snapshot())
+    spoken = page.locator("body").aria_snapshot()
+    headings = re.findall(r'^\s*- heading "(.*)" \[level=\d\]', spoken, re.MULTILINE)
+    assert len(headings) > 10 and not [h for h in headings if "¶" in h], headings
+    landmarks = LANDMARK.findall(spoken)
     navigation = [name for role, name in landmarks if role == "navigation"]
     assert navigation.count("Navigation") == 1, landmarks
     assert set(navigation) <= {"Navigation", "Table of contents"}, landmarks  # the page's contents may be a second
