@@ -33,8 +33,8 @@ class Handbook:
     def has(self, target: str) -> bool:
         """Whether `ref(target)` would resolve."""
         policy_id, clause_id = _split(target)
-        if policy_id:
-            found = self._shape(policy_id)
+        if policy_id and policy_id != self.home.outline.id:
+            found = self._shape(policy_id) if policy_id in self.school.facts.policies else None
             return found is not None and clause_id in found.numbers
         return clause_id in self.home.numbers or self._elsewhere(clause_id) is not None
 

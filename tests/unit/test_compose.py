@@ -172,6 +172,8 @@ def test_a_reference_to_another_policy_names_it_and_links_to_its_page(mini: Path
 
 def test_a_reference_to_a_policy_the_school_has_not_adopted_names_the_clause_and_the_school(mini: Path):
     _second_policy(mini, "Rules.", oak_adopts=False)
+    (mini / "clauses" / "aims.md").write_text('---\ntitle: Aims\n---\nAims.{% if has("phones:phone-rules") %} Never.{% endif %}\n')
+    assert compose(mini)["oak-primary", "aup"].clause("aims").text == "Aims."
     (mini / "clauses" / "aims.md").write_text('---\ntitle: Aims\n---\nSee {{ ref("phones:phone-rules") }}.\n')
     problems = errors_of(mini)
     assert {str(p.file) for p in problems} == {"clauses/aims.md"}
