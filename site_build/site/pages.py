@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -92,7 +93,29 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
     nav.append({"Agreements": "agreements.md"})
     pages["accessibility.md"] = accessibility_page(school, today)
     nav.append({"Accessibility": "accessibility.md"})
+    pages = {path: _reachable_links(text, policies, draft) for path, text in pages.items()}
     return SitePages({path: _titled(text, page_title(path, policies, school.facts.name)) for path, text in pages.items()}, nav)
+
+
+# '[section 6 of the Online safety policy](../online-safety/index.md#filtering-and-monitoring)', from any folder depth
+_OTHER_POLICY_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])*)\]\(((?:\.\./)*)([a-z0-9][a-z0-9-]*)/index\.md#([^)\s]+)\)")
+
+
+def _reachable_links(text: str, policies: list[PolicyState], draft: bool) -> str:
+    """Links to another policy's section, on a site where that policy may have no approved version yet (adopted,
+    awaiting approval) or one without the section: to the approved version when it has the section; else to the
+    draft, when drafts are published and it has it; else the link's words alone, as on paper."""
+    published = {s.policy_id: {c.id for c in s.current.document.clauses} if s.current else set() for s in policies}
+    drafted = {s.policy_id: {c.id for c in s.draft.clauses} for s in policies} if draft else {}
+
+    def reachable(match: re.Match[str]) -> str:
+        words, root, policy_id, clause_id = match.groups()
+        if policy_id not in published or clause_id in published[policy_id]:
+            return match.group(0)
+        if clause_id in drafted.get(policy_id, set()):
+            return f"[{words}]({root}{policy_id}/draft.md#{clause_id})"
+        return words
+    return _OTHER_POLICY_LINK.sub(reachable, text)
 
 
 def accessibility_page(school: SchoolSource, today: dt.date) -> str:

@@ -31,3 +31,16 @@ def test_a_school_with_governors_lists_governors_not_trustees():
     assert "For: staff, governors, volunteers and visitors." in pages["agreements.md"]
     assert "trustee" not in pages["agreements.md"]
     assert "approved by the Local Governing Board" in pages["acceptable-use/changelog.md"]
+
+
+def test_a_link_to_a_policy_awaiting_its_first_approval_goes_to_its_draft_or_keeps_its_words():
+    """Tudhoe Moor adopts an online safety policy not yet approved: its approved acceptable use policy's guidance map
+    names the online safety policy's sections, which the site has only as a draft."""
+    project = load_project(ROOT, ["tudhoe-moor-nursery"])
+    school, states = project.schools["tudhoe-moor-nursery"], policy_states(project, DAY)["tudhoe-moor-nursery"]
+    assert not next(s for s in states if s.policy_id == "online-safety").releases
+    with_drafts = school_pages(school, states, DAY, draft=True, pdfs=False).pages["acceptable-use/guidance.md"]
+    without = school_pages(school, states, DAY, draft=False, pdfs=False).pages["acceptable-use/guidance.md"]
+    assert "of the Online safety policy](../online-safety/draft.md#filtering-and-monitoring)" in with_drafts
+    assert "../online-safety/index.md#" not in with_drafts + without
+    assert "section 6 of the Online safety policy" in without and "online-safety/draft.md" not in without
