@@ -10,7 +10,9 @@ from ..model.document import Clause, Document
 _IMAGE = re.compile(r"(?<!\\)!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?\)")
 _POLICY_TARGET = r"\.\./([a-z0-9][a-z0-9-]*/index\.md#[^)\s]*)"
 _POLICY_LINK = re.compile(r"\]\(" + _POLICY_TARGET + r"\)")
-_POLICY_LINK_WHOLE = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])*)\]\(" + _POLICY_TARGET + r"\)")
+# '[section 6 of the Online safety policy](../online-safety/index.md#filtering-and-monitoring)', from any folder depth:
+# the words, the '../' prefix, the policy and the clause
+OTHER_POLICY_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])*)\]\(((?:\.\./)*)([a-z0-9][a-z0-9-]*)/index\.md#([^)\s]+)\)")
 
 
 def document_markdown(document: Document, images: frozenset[str] = frozenset(), root: str = "../") -> str:
@@ -27,7 +29,7 @@ def site_links(text: str, images: frozenset[str], root: str) -> str:
 
 def print_links(text: str) -> str:
     """Composed text for one policy on paper: a link to another policy keeps its words ("section 6 of the ...")."""
-    return _POLICY_LINK_WHOLE.sub(lambda match: match.group(1), text)
+    return OTHER_POLICY_LINK.sub(lambda match: match.group(1), text)
 
 
 def handbook_links(text: str, policy_id: str, included: Collection[str]) -> str:

@@ -19,7 +19,7 @@ from ..model.guidance import KIND_LABELS
 from ..model.release import PolicyState, Release, format_date, review_status
 from ..model.vocabulary import ROLE_PLURALS
 from ..render.css import css_string
-from ..render.markdown import document_markdown, site_links
+from ..render.markdown import OTHER_POLICY_LINK, document_markdown, site_links
 from ..render.redline import LEGEND, redline_fragment
 
 
@@ -97,10 +97,6 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
     return SitePages({path: _titled(text, page_title(path, policies, school.facts.name)) for path, text in pages.items()}, nav)
 
 
-# '[section 6 of the Online safety policy](../online-safety/index.md#filtering-and-monitoring)', from any folder depth
-_OTHER_POLICY_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])*)\]\(((?:\.\./)*)([a-z0-9][a-z0-9-]*)/index\.md#([^)\s]+)\)")
-
-
 def _reachable_links(text: str, policies: list[PolicyState], draft: bool) -> str:
     """Links to another policy's section, on a site where that policy may have no approved version yet (adopted,
     awaiting approval) or one without the section: to the approved version when it has the section; else to the
@@ -115,7 +111,7 @@ def _reachable_links(text: str, policies: list[PolicyState], draft: bool) -> str
         if clause_id in drafted.get(policy_id, set()):
             return f"[{words}]({root}{policy_id}/draft.md#{clause_id})"
         return words
-    return _OTHER_POLICY_LINK.sub(reachable, text)
+    return OTHER_POLICY_LINK.sub(reachable, text)
 
 
 def accessibility_page(school: SchoolSource, today: dt.date) -> str:
