@@ -19,7 +19,7 @@ from ..render.docx import redline_docx
 from ..render.pdf import html_to_pdf
 from ..render.redline import redline_html, redline_json
 from ..store.releases import read_releases
-from .school_policy import SchoolPolicy, open_policy, pending_for
+from .school_policy import SchoolPolicy, open_policy, pending_for, school_releases
 
 FILE_FORMATS = ("pdf", "docx")  # binary: only to a file
 
@@ -86,7 +86,7 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
         other_releases = read_releases(root, against, policy_id)
         other_doc = (other_releases[-1].document if other_releases
                      else compose_policy(other, opened.outline, opened.project.clauses, opened.project.roles,
-                                    opened.as_at, opened.project.outlines))
+                                    opened.as_at, opened.project.outlines, school_releases(opened.project, other)))
         new, new_label = version(None) if releases else (opened.draft, "the draft")
         return other_doc, new, f"{other.facts.name}", f"{school.facts.name} ({new_label})"
     old, old_label = version(from_version)
@@ -101,4 +101,4 @@ def _model_document(opened: SchoolPolicy) -> Document:
     bare = SchoolSource(school.slug, school.path, school.facts.model_copy(update={"policies": plain}),
                         school.lines, {}, None)
     return compose_policy(bare, opened.outline, opened.project.clauses, opened.project.roles, opened.as_at,
-                          opened.project.outlines)
+                          opened.project.outlines, school_releases(opened.project, school))

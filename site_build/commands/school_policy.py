@@ -52,8 +52,14 @@ def open_policy(root: Path, slug: str, policy_id: str | None = None, also: tuple
     school = project.schools[slug]
     policy_id = policy_id or next(iter(school.facts.policies), "")
     outline = outline_for(project, school, policy_id)  # says so if the school has no such policy
-    draft = compose_policy(school, outline, project.clauses, project.roles, as_at, project.outlines)
-    return SchoolPolicy(project, school, outline, draft, tuple(read_releases(root, slug, policy_id)), as_at)
+    approved = school_releases(project, school)
+    draft = compose_policy(school, outline, project.clauses, project.roles, as_at, project.outlines, approved)
+    return SchoolPolicy(project, school, outline, draft, tuple(approved[policy_id]), as_at)
+
+
+def school_releases(project: Project, school: SchoolSource) -> dict[str, list[Release]]:
+    """The school's approved versions of each of its policies."""
+    return {policy_id: read_releases(project.root, school.slug, policy_id) for policy_id in school.facts.policies}
 
 
 def pending_for(project: Project, school: SchoolSource, outline: OutlineSource, draft: Document, release: Release,
@@ -61,7 +67,7 @@ def pending_for(project: Project, school: SchoolSource, outline: OutlineSource, 
     """The draft's differences from `release`, each traced to the shared model or the school's own files."""
     try:
         at_release: Document | None = compose_policy(school, outline, project.clauses, project.roles, release.approved_on,
-                                                         project.outlines)
+                                                         project.outlines, school_releases(project, school))
     except PolicySiteError:  # today's files cannot be composed as at that day: no dated explanation, the rest still holds
         at_release = None
     now = sources_of(draft, school, outline, project.clauses, project.roles)
@@ -72,12 +78,25 @@ def policy_states(project: Project, as_at: dt.date, reasons: bool = False) -> di
     """Compose every school's drafts as at a date and read their releases, reporting every problem at once.
 
     With `reasons`, each draft's changes from its release are traced to the model or the school (for draft pages)."""
-    documents = compose_all(project, as_at)
     errors = ErrorCollector()
+    approved: dict[tuple[str, str], tuple[Release, ...]] = {}
+    for slug, school in project.schools.items():
+        for policy_id in school.facts.policies:
+            try:
+                approved[slug, policy_id] = tuple(read_releases(project.root, slug, policy_id))
+            except PolicySiteError as exc:
+                errors.add(exc)
+    try:
+        documents = compose_all(project, as_at, approved)
+    except PolicySiteError as exc:  # reported with the release files' problems
+        errors.add(exc)
+        errors.raise_if_any()
     states: dict[str, list[PolicyState]] = {slug: [] for slug in project.schools}
     for (slug, policy_id), document in documents.items():
+        if (slug, policy_id) not in approved:
+            continue  # its release files could not be read: reported above
         try:
-            releases = tuple(read_releases(project.root, slug, policy_id))
+            releases = approved[slug, policy_id]
             traced = {}
             school = project.schools[slug]
             outline = outline_for(project, school, policy_id)

@@ -2,21 +2,24 @@
 
 `ref("x")` names clause x of the policy being composed or, when that policy lacks it, of the first
 other policy the school adopts that has it; `ref("online-safety:x")` names the online safety
-policy's clause x. A link to another policy reads "section 6 of the Online safety policy" and
-points at that policy's page: `../online-safety/index.md#x`, from a policy's own folder (the site
+policy's clause x. A link to another policy reads "section 6 of the Online safety policy", numbered
+as in that policy's approved version in force (a section it does not have yet, or a policy not yet
+approved, reads "the Online safety policy": never a number readers will not find), and points at
+that policy's page: `../online-safety/index.md#x`, from a policy's own folder (the site
 stage repoints it for pages elsewhere). `has()` answers the same question without failing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
 from ..errors import InputError, PolicySiteError
 from ..load.project import ClauseSource, OutlineSource, SchoolSource
 from ..load.suggest import did_you_mean
+from ..model.release import Release
 from .markdown_rules import literal_markdown
 from .shape import Shape, shape
 
@@ -25,9 +28,10 @@ class Handbook:
     """Every policy a school adopts, each shaped and numbered when a reference first needs it."""
 
     def __init__(self, school: SchoolSource, outlines: Mapping[str, OutlineSource], library: Mapping[str, ClauseSource],
-                 helpers: Mapping[str, Callable[..., Markup]], as_at: dt.date, home: Shape):
+                 helpers: Mapping[str, Callable[..., Markup]], as_at: dt.date, home: Shape,
+                 published: Mapping[str, Mapping[str, str]]):
         self.school, self.outlines, self.library, self.helpers, self.as_at = school, outlines, library, helpers, as_at
-        self.home = home
+        self.home, self.published = home, published
         self._shapes: dict[str, Shape | None] = {home.outline.id: home}
 
     def has(self, target: str) -> bool:
@@ -81,7 +85,9 @@ class Handbook:
                              f"{self.school.facts.name}'s {other.title}",
                              hint=did_you_mean(clause_id, other.numbers, f"check the name against the clauses of the {other.title}.")
                              + " If the school may leave it out, guard the sentence with {% if has(\"" + target + "\") %}")
-        label = f"{_label(other.numbers[clause_id])} of the {literal_markdown(other.title)}"
+        numbers = self.published.get(other.outline.id, {})
+        title = literal_markdown(other.title)
+        label = f"{_label(numbers[clause_id])} of the {title}" if clause_id in numbers else f"the {title}"
         return Markup(f"[{label}](../{other.outline.id}/index.md#{clause_id})")
 
     def _elsewhere(self, clause_id: str) -> Shape | None:
@@ -110,3 +116,13 @@ def _split(target: str) -> tuple[str, str]:
 
 def _label(number: str) -> str:
     return number.replace("Appendix", "appendix") if number.startswith("Appendix") else f"section {number}"
+
+
+def published_numbers(releases: Mapping[str, Sequence[Release]], as_at: dt.date) -> dict[str, dict[str, str]]:
+    """Each policy's section numbers in its approved version in force on `as_at`; a policy with none is left out."""
+    numbers = {}
+    for policy_id, history in releases.items():
+        in_force = [release for release in history if release.in_force_from <= as_at]
+        if in_force:
+            numbers[policy_id] = {clause.id: clause.number for clause in in_force[-1].document.clauses}
+    return numbers

@@ -6,8 +6,9 @@ Pure: reads only the loaded sources, writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from markupsafe import Markup
@@ -17,29 +18,33 @@ from ..load.project import ClauseSource, OutlineSource, Project, RolesSource, Sc
 from ..load.suggest import did_you_mean
 from ..load.yaml_lines import line_of
 from ..model.document import Agreement, Clause, Document
+from ..model.release import Release
 from ..model.schema import ItemAddition, PolicySettings
 from .as_at import variables_as_at
-from .handbook import Handbook
+from .handbook import Handbook, published_numbers
 from .markdown_rules import check_composed, check_source, image_targets, plain_data
 from .roles import resolve_duties, template_helpers
 from .sandbox import render
 from .shape import Locator, shape
 
 
-def compose_all(project: Project, as_at: dt.date) -> dict[tuple[str, str], Document]:
+def compose_all(project: Project, as_at: dt.date,
+                releases: Mapping[tuple[str, str], Sequence[Release]] = MappingProxyType({})) -> dict[tuple[str, str], Document]:
     """Compose every policy of every loaded school as at a date, collecting every problem before raising.
 
-    A policy whose outline names a clause file that failed to load is left out (that failure is reported already)."""
+    `releases` are each (school, policy)'s approved versions, for the section numbers references between policies
+    give. A policy whose outline names a clause file that failed to load is left out (that failure is reported already)."""
     errors = ErrorCollector()
     documents = {}
     for slug, school in project.schools.items():
+        approved = {policy_id: releases.get((slug, policy_id), ()) for policy_id in school.facts.policies}
         for policy_id in school.facts.policies:
             outline = project.outlines.get(policy_id)
             if outline and project.unreadable & set(outline.clause_lines):
                 continue  # a clause file it needs did not load, and says why: composing it would only echo that
             try:
                 documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses,
-                                                             project.roles, as_at, project.outlines)
+                                                             project.roles, as_at, project.outlines, approved)
             except PolicySiteError as exc:
                 errors.add(exc)
         try:
@@ -62,17 +67,17 @@ def outline_for(project: Project, school: SchoolSource, policy_id: str) -> Outli
 
 
 def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource], roles: RolesSource,
-                   as_at: dt.date, outlines: Mapping[str, OutlineSource]) -> Document:
+                   as_at: dt.date, outlines: Mapping[str, OutlineSource], releases: Mapping[str, Sequence[Release]]) -> Document:
     """Compose one school's policy as at a date: select, place, number, then render every clause.
 
-    Only the clauses, items, passages and variable editions in force on `as_at` are used; `outlines`
-    are every policy's, for references to the school's other policies."""
+    Only the clauses, items, passages and variable editions in force on `as_at` are used. `outlines` (every policy's)
+    and `releases` (the school's approved versions of each of its policies) are for references to its other policies."""
     settings = school.facts.policies.get(outline.id, PolicySettings())
     where = Locator(school, outline.id)
     _check_variables(settings, library, school, where)
     helpers = template_helpers(resolve_duties(school, roles))
     shaped = shape(school, outline, library, helpers, as_at)
-    handbook = Handbook(school, outlines, library, helpers, as_at, shaped)
+    handbook = Handbook(school, outlines, library, helpers, as_at, shaped, published_numbers(releases, as_at))
     clauses, meets = [], []
     for node, number, level in shaped.tree.numbered():
         source = node.source

@@ -163,11 +163,31 @@ def test_a_clause_shared_by_two_policies_has_each_policys_number_and_the_same_wo
     assert aup.clause("pupil-phones").text == phones.clause("pupil-phones").text
 
 
+def _approved_aup(mini: Path, without: str = "") -> dict:
+    """Oak's acceptable use policy approved a month ago (without the clause `without`, as if it came later)."""
+    from dataclasses import replace
+
+    from site_build.model.release import make_release
+    aup = compose(mini)["oak-primary", "aup"]
+    aup = replace(aup, clauses=tuple(clause for clause in aup.clauses if clause.id != without))
+    return {("oak-primary", "aup"): (make_release(aup, TODAY - dt.timedelta(days=30), "Board", "First", "edition"),)}
+
+
 def test_a_reference_to_another_policy_names_it_and_links_to_its_page(mini: Path):
     _second_policy(mini, 'See {{ ref("aup:sanctions") }} and {{ ref("ai") }}.{% if has("aup:nowhere") %} Never.{% endif %}')
-    text = compose(mini)["oak-primary", "phones"].clause("phone-rules").text
+    text = compose_all(load_project(mini), TODAY, _approved_aup(mini))["oak-primary", "phones"].clause("phone-rules").text
     assert text == ("See [section 2.1 of the Acceptable use policy](../aup/index.md#sanctions) and "
                     "[section 5 of the Acceptable use policy](../aup/index.md#ai).")
+
+
+def test_a_reference_gives_only_numbers_readers_will_find_in_the_approved_version(mini: Path):
+    _second_policy(mini, 'See {{ ref("aup:sanctions") }} and {{ ref("ai") }}.')
+    words = compose_all(load_project(mini), TODAY, _approved_aup(mini, without="ai"))["oak-primary", "phones"]
+    assert words.clause("phone-rules").text == ("See [section 2.1 of the Acceptable use policy](../aup/index.md#sanctions) and "
+                                                "[the Acceptable use policy](../aup/index.md#ai).")
+    never_approved = compose(mini)["oak-primary", "phones"].clause("phone-rules").text
+    assert never_approved == ("See [the Acceptable use policy](../aup/index.md#sanctions) and "
+                              "[the Acceptable use policy](../aup/index.md#ai).")
 
 
 def test_a_reference_to_a_policy_the_school_has_not_adopted_names_the_clause_and_the_school(mini: Path):
@@ -193,7 +213,7 @@ def test_links_to_another_policy_follow_each_page_and_keep_their_words_on_paper(
     from site_build.render.markdown import site_links
     from site_build.render.pdf import markdown_html
     _second_policy(mini, 'See {{ ref("aup:sanctions") }}.')
-    text = compose(mini)["oak-primary", "phones"].clause("phone-rules").text
+    text = compose_all(load_project(mini), TODAY, _approved_aup(mini))["oak-primary", "phones"].clause("phone-rules").text
     assert "](../aup/index.md#sanctions)" in site_links(text, frozenset(), "../")
     assert "](../../aup/index.md#sanctions)" in site_links(text, frozenset(), "../../")
     assert "](aup/index.md#sanctions)" in site_links(text, frozenset(), "")
