@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import multiprocessing
 import re
 from collections.abc import Callable, Iterator
@@ -12,7 +11,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markupsafe import Markup
-from pypdf import PdfReader, PdfWriter
 
 from ..errors import ErrorCollector, InputError
 from ..load.roster import RosterEntry
@@ -22,6 +20,7 @@ from ..model.schema import School
 from ..model.vocabulary import AGE_GROUPS, ROLE_LABELS, ROLE_PLURALS
 from .css import css_string
 from .pdf import NO_CACHE, TEMPLATES, PdfCache, html_to_pdf, markdown_html, page_count
+from .pdf_join import join_tagged, page_total
 
 DETAIL_LABELS = {"class": "Class", "form": "Form", "tutor group": "Tutor group", "year": "Year", "year group": "Year group",
                  "child": "Child"}
@@ -142,14 +141,18 @@ class Pack:
         return cls(current.printed_letterhead, f"{document.title}, version {current.label}, approved {current.when_approved}", signed_for,
                    large_print)
 
-    def html(self, part: Part, numbers: tuple[int, int] | None = None) -> str:
-        """Print HTML of one part; `numbers` (first page, pages in the whole pack) when the pack is printed in parts."""
-        titles = list(dict.fromkeys(sheet.title for sheet in part.sheets))
+    def title(self, sheets: tuple[Sheet, ...], register: bool) -> str:
+        """The PDF's title: the agreements to sign (and the signing register), and the school."""
+        titles = list(dict.fromkeys(sheet.title for sheet in sheets))
         title = (titles[0] if len(titles) == 1 else f"Agreements to sign: {', '.join(titles)}" if titles else "Signing register")
-        title += f"{' and signing register' if titles and part.register else ''}: {self.letterhead.name}"
+        return title + f"{' and signing register' if titles and register else ''}: {self.letterhead.name}"
+
+    def html(self, part: Part, numbers: tuple[int, int] | None = None, title: str | None = None) -> str:
+        """Print HTML of one part; when the pack is printed in parts, `numbers` (first page, pages in the whole pack) and
+        the whole pack's `title`."""
         return TEMPLATES.get_template("agreements.html").render(
-            title=title, large_print=self.large_print, letterhead=self.letterhead, sheets=part.sheets, footer=self.footer,
-            signed_for=self.signed_for, register=part.register,
+            title=title or self.title(part.sheets, bool(part.register)), large_print=self.large_print, letterhead=self.letterhead,
+            sheets=part.sheets, footer=self.footer, signed_for=self.signed_for, register=part.register,
             register_start=part.register_start, register_total=part.register_total, role_labels=ROLE_LABELS,
             page_style=self._page_style(part, *numbers) if numbers else None)
 
@@ -196,18 +199,19 @@ def blank_agreement_pdfs(document: Document, school: School, releases: list[Rele
 
 
 def print_pack(pack: Pack, sheets: list[Sheet], register: list[RosterEntry], jobs: int) -> bytes:
-    """The pack's PDF: one tagged document when it is small enough; a longer one laid out SHEETS_PER_PART sheets (or
-    NAMES_PER_PART register rows) at a time and merged, so memory stays flat however long the roster is."""
+    """The pack's PDF, tagged: one document when it is small enough; a longer one laid out SHEETS_PER_PART sheets (or
+    NAMES_PER_PART register rows) at a time and joined, structure tree and all, so memory stays flat however long the
+    roster is."""
     if len(sheets) <= SHEETS_PER_PART and len(register) <= NAMES_PER_PART:
         return html_to_pdf(pack.html(Part(tuple(sheets), tuple(register), 0, len(register))))
     parts = [Part(tuple(sheets[i:i + SHEETS_PER_PART])) for i in range(0, len(sheets), SHEETS_PER_PART)]
     parts += [Part(register=tuple(register[i:i + NAMES_PER_PART]), register_start=i, register_total=len(register))
               for i in range(0, len(register), NAMES_PER_PART)]
     expected = [sum(s.pages for s in p.sheets) or -(-len(p.register) // REGISTER_ROWS_PER_PAGE) for p in parts]
-    return _merge(_lay_out(pack, parts, expected, jobs))
+    return join_tagged(_lay_out(pack, parts, expected, pack.title(tuple(sheets), bool(register)), jobs))
 
 
-def _lay_out(pack: Pack, parts: list[Part], counts: list[int], jobs: int) -> list[bytes]:
+def _lay_out(pack: Pack, parts: list[Part], counts: list[int], title: str, jobs: int) -> list[bytes]:
     """Each part's PDF, numbered from the expected page `counts`, learning the true counts as it goes.
 
     The register's parts, whose counts are guesses, are laid out first; a part numbered from a count that turned out
@@ -223,8 +227,8 @@ def _lay_out(pack: Pack, parts: list[Part], counts: list[int], jobs: int) -> lis
             todo = [i for i in todo if parts[i].register] or todo
             for start in range(0, len(todo), window):
                 chunk, numbers = todo[start:start + window], _numbers(counts)
-                for i, pdf in zip(chunk, run(html_to_pdf, [pack.html(parts[i], numbers[i]) for i in chunk]), strict=True):
-                    done[i], counts[i] = (numbers[i], pdf), _page_total(pdf)
+                for i, pdf in zip(chunk, run(html_to_pdf, [pack.html(parts[i], numbers[i], title) for i in chunk]), strict=True):
+                    done[i], counts[i] = (numbers[i], pdf), page_total(pdf)
 
 
 def _numbers(counts: list[int]) -> list[tuple[int, int]]:
@@ -244,22 +248,3 @@ def _mapper(jobs: int) -> Iterator[Callable]:
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool.map
-
-
-def _page_total(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _merge(pdfs: list[bytes]) -> bytes:
-    """One PDF from the parts, in order, with the first part's title."""
-    if len(pdfs) == 1:
-        return pdfs[0]
-    writer = PdfWriter()
-    for pdf in pdfs:
-        reader = PdfReader(io.BytesIO(pdf))
-        if not len(writer.pages) and reader.metadata:
-            writer.add_metadata(dict(reader.metadata))
-        writer.append(reader, import_outline=False)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
