@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -159,15 +160,128 @@ def test_a_2000_person_roster_with_one_bad_row_names_that_row(school: Path, tmp_
     assert_clean_failure(result, "row 1235 (Person 1233)", "unknown role 'Staf'")
 
 
-def test_a_larger_pack_misses_nobody(school: Path, tmp_path: Path):
+@pytest.fixture(scope="module")
+def class_pack(school: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """60 pupils' sheets (Years 1 to 6 in turn) and their register: more sheets than one part holds (SHEETS_PER_PART)."""
+    folder = tmp_path_factory.mktemp("class")
     rows = [["name", "role", "year"]] + [[f"Pupil {i:03d}", "pupil", f"Year {1 + i % 6}"] for i in range(60)]
-    out = tmp_path / "class.pdf"
-    assert make_pack(school, "--roster", str(write_roster(tmp_path / "class.csv", rows)), "-o", str(out)).code == 0
-    pages = pages_text(out)
-    sheets = [text for text in pages if "Name:" in text]  # the first page of each sheet, in roster order
+    out = folder / "class.pdf"
+    result = make_pack(school, "--roster", str(write_roster(folder / "class.csv", rows)), "-o", str(out))
+    assert result.code == 0, result.text
+    return out
+
+
+@pytest.fixture(scope="module")
+def class_pages(class_pack: Path) -> list[str]:
+    return pages_text(class_pack)
+
+
+def test_a_larger_pack_misses_nobody(class_pages: list[str]):
+    sheets = [text for text in class_pages if "Name:" in text]  # the first page of each sheet, in roster order
     assert [f"Pupil {i:03d}" in text for i, text in enumerate(sheets)] == [True] * 60
-    register = "".join(text for text in pages if "Signing register" in text or "Pupil 0" in text and "Name:" not in text)
+    register = "".join(text for text in class_pages if "Signing register" in text or "Pupil 0" in text and "Name:" not in text)
     assert all(f"Pupil {i:03d}" in register for i in range(60))
+
+
+def _pdfinfo(path: Path, *options: str) -> str:
+    import subprocess
+
+    return subprocess.run(["pdfinfo", *options, str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def _structure(path: Path) -> str:
+    return _pdfinfo(path, "-struct-text")
+
+
+def _elements(reader: PdfReader) -> list[dict]:
+    """Every structure element, in reading order (depth first through each element's kids)."""
+    found, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K", [])
+        kids = [k.get_object() for k in (kids if isinstance(kids, list) else [kids])]
+        stack.extend(reversed([k for k in kids if isinstance(k, dict) and "/S" in k]))
+    return found
+
+
+def _heading_texts(structure: str) -> list[str]:
+    """The text of each H1 and H2 in a structure tree as pdfinfo prints it, in order."""
+    texts: list[str] = []
+    depth = None
+    for line in structure.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if depth is not None and indent <= depth:
+            depth = None
+        if line.strip() in ("H1 (block)", "H2 (block)"):
+            depth = indent
+            texts.append("")
+        elif depth is not None and line.strip().startswith('"'):
+            texts[-1] = f"{texts[-1]} {line.strip()[1:-1]}".strip()
+    return texts
+
+
+def _assert_one_tagged_document(path: Path) -> tuple[PdfReader, list[dict]]:
+    """pdfinfo says Tagged; every page is tied to its own entry of the parent tree, which names elements on that page;
+    element IDs are unique and every table cell's Headers names one of them. The reader and its elements."""
+    assert re.search(r"^Tagged:\s+yes$", _pdfinfo(path), re.MULTILINE)
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB" and root["/MarkInfo"]["/Marked"]
+    nums = root["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    parents = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    assert len(parents) == len(nums) // 2, "a parent-tree key is used twice"
+    for number, page in enumerate(reader.pages):
+        for element in parents[page["/StructParents"]]:
+            assert element.get_object()["/Pg"].indirect_reference == page.indirect_reference, f"page {number + 1}: a key of another page"
+    elements = _elements(reader)
+    ids = [str(e["/ID"]) for e in elements if "/ID" in e]
+    assert len(ids) == len(set(ids)), "two structure elements share an ID"
+    headers = {str(h) for e in elements if isinstance(e.get("/A"), dict) for h in e["/A"].get("/Headers", [])}
+    assert headers <= set(ids)
+    return reader, elements
+
+
+def test_a_pack_laid_out_in_parts_is_one_tagged_document(class_pack: Path, class_pages: list[str]):
+    reader, elements = _assert_one_tagged_document(class_pack)
+    title = reader.metadata.title
+    assert title.startswith("Agreements to sign: ") and title.endswith(" and signing register: Maple Primary School"), title
+    assert "early years and key stage 1" in title and "key stage 2" in title  # the whole pack's title, not its first part's
+    assert reader.xmp_metadata.dc_title["x-default"] == title
+    page_of = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+    first_pages = [n for n, text in enumerate(class_pages) if "Name:" in text]
+    headings = [e for e in elements if e["/S"] in ("/H1", "/H2")]
+    register = next(n for n, text in enumerate(class_pages) if "Signing register" in text)
+    assert [(e["/S"], page_of[e["/Pg"].indirect_reference.idnum]) for e in headings] == [("/H1", n) for n in first_pages] + [("/H2", register)]
+    texts = _heading_texts(_structure(class_pack))
+    younger = [i % 6 < 2 for i in range(60)]  # Years 1 and 2 have the early years and key stage 1 sheet
+    assert [("key stage 1" in text, "key stage 2" in text) for text in texts[:60]] == [(y, not y) for y in younger]
+    assert texts[60:] == ["Signing register"]
+    bookmarks = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
+    assert [page for _, page in bookmarks] == [*first_pages, register] and [t for t, _ in bookmarks] == texts
+
+
+def test_a_register_laid_out_in_parts_is_one_tagged_document(school: Path, tmp_path: Path):
+    """More names than one part of the register holds (NAMES_PER_PART), printed in-process: through the CLI, that would
+    take a sheet for each of them."""
+    from site_build.commands.school_policy import open_policy
+    from site_build.load.roster import parse_roster
+    from site_build.render.agreements import NAMES_PER_PART, Pack, measure, plan_sheets, print_pack
+
+    opened = open_policy(school, SLUG)
+    releases = list(opened.releases)
+    document, pack = releases[-1].document, Pack.of(releases[-1].document, releases)
+    people = parse_roster("name,role\n" + "".join(f"Person {i:03d},staff\n" for i in range(NAMES_PER_PART + 1)), "register.csv")
+    out = tmp_path / "register.pdf"
+    out.write_bytes(print_pack(pack, measure(plan_sheets(document, opened.school.facts, people[:1], None), pack), people, jobs=1))
+    reader, elements = _assert_one_tagged_document(out)
+    assert reader.metadata.title.endswith(" and signing register: Maple Primary School")
+    text = _structure(out)
+    assert _heading_texts(text)[1:] == ["Signing register"]
+    rows = [text.find(f'"Person {i:03d}"') for i in range(NAMES_PER_PART + 1)]
+    assert min(rows) >= 0 and rows == sorted(rows), "every row of the register, in order"
+    assert sum(e["/S"] == "/TD" for e in elements) == 5 * (NAMES_PER_PART + 1)
 
 
 def test_blank_sheets_per_role_and_missing_agreement_is_said(school: Path, tmp_path: Path):
@@ -181,12 +295,6 @@ def test_blank_sheets_per_role_and_missing_agreement_is_said(school: Path, tmp_p
                    "--on", "2025-09-01", "--note", "First", cwd=school).code == 0
     failure = run_cli("agreements", "little-acorns", "--role", "pupil", "-o", str(tmp_path / "x.pdf"), cwd=school)
     assert_clean_failure(failure, "no agreement for the role 'pupil'")
-
-
-def _structure(path: Path) -> str:
-    import subprocess
-
-    return subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
 
 
 def test_every_pdf_kind_is_tagged_titled_and_free_of_leader_dots(school: Path, tmp_path: Path):
