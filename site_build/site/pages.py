@@ -134,8 +134,9 @@ def accessibility_page(school: SchoolSource, today: dt.date) -> str:
         "print on request;",
         "- search every policy, even with the website saved to a folder and no internet connection.", "",
         "## What is not accessible yet", "",
-        "- An agreement pack of more than 50 sheets is put together from parts and is not tagged; ask for the "
-        "sheets you need separately.", "",
+        "- In the menu on a narrow screen, the titles that lead back a level are read as text, and open with Enter "
+        "but not with Space.",
+        "- In the PDFs, table header cells are tagged, but some PDF readers cannot tie a cell to its header.", "",
         "## Ask for another format, or tell us about a problem", "",
         "If you need a policy in another format (large print, easy read, audio, or a document you can edit), or "
         f"find something on this website you cannot use, contact {name}"
