@@ -227,3 +227,6 @@ def test_a_long_roster_prints_part_by_part_in_bounded_memory(school: Path, tmp_p
     assert "Person 00000 Zoë" in first and "Page 1 of" in first
     assert f"Person {ROWS - 1:05d} Zoë" in text(last_sheet) and f"Page {last_sheet + 1} of {total}" in text(last_sheet)
     assert f"{ROWS} Person {ROWS - 1:05d} Zoë" in register_end and f"Page {total} of {total}" in register_end
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    structure = subprocess.run(["pdfinfo", "-struct", str(out)], capture_output=True, text=True, check=True).stdout.split()
+    assert "Tagged:          yes" in info and (structure.count("H1"), structure.count("H2")) == (ROWS, 1), "one tagged document"
