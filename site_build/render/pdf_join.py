@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import struct
 import zlib
 from array import array
@@ -79,8 +80,11 @@ class _Objects:
             self._pack()
         number = self.reserve()
         self.kind[number - 1], self.where[number - 1] = 1, self.out.tell()
-        entries = _XREF.pack(0, 0, 65535) + b"".join(_XREF.pack(*entry) for entry in zip(self.kind, self.where, self.index, strict=True))
-        data = zlib.compress(entries)
+        packer, rows = zlib.compressobj(), zip(self.kind, self.where, self.index, strict=True)
+        chunks = [packer.compress(_XREF.pack(0, 0, 65535))]
+        while chunk := b"".join(_XREF.pack(*row) for row in itertools.islice(rows, 4096)):  # a few rows at a time
+            chunks.append(packer.compress(chunk))
+        data = b"".join([*chunks, packer.flush()])
         info_entry = b"/Info %d 0 R" % info if info else b""
         self.out.write(b"%d 0 obj\n<</Type/XRef/Size %d/W[1 4 2]/Root %d 0 R%s/Filter/FlateDecode/Length %d>>\nstream\n%s\nendstream\nendobj\n"
                        % (number, number + 1, root, info_entry, len(data), data))
