@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..compose.shape import policy_titles
-from ..diff.signatures import version_to_sign
 from ..errors import ErrorCollector, InputError
 from ..load.project import load_project
 from ..load.roster import RosterEntry, parse_roster, read_roster, roster_bytes
 from ..load.signatures import FOLDER, parse_signatures
-from ..model.release import Letterhead
+from ..model.release import Letterhead, version_to_sign
 from ..render.acknowledgements import Acknowledged, acknowledgement_pack, acknowledgement_sheets
 from ..render.agreements import Pack, measure, plan_sheets, print_pack
 from ..store.files import write_atomically, write_new

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..model.release import Release, Signed
+from ..model.release import Release, Signed, version_to_sign
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,6 @@ class Unsigned:
     role: str
     version: str  # the label of the version to sign: '2026-09-01 (update)'
     names: tuple[str, ...]
-
-
-def version_to_sign(releases: Sequence[Release]) -> Release | None:
-    """The latest release that asks for signatures (an edition or update; not a correction or a review with no change)."""
-    signable = [release for release in releases if release.needs_signatures] or list(releases[:1])
-    return signable[-1] if signable else None
 
 
 def unsigned(signatures: Sequence[Signed], releases: Mapping[str, Sequence[Release]]) -> list[Unsigned]:

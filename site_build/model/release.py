@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -307,3 +307,9 @@ class Signed:
     role: str
     policy_id: str
     version: str
+
+
+def version_to_sign(releases: Sequence[Release]) -> Release | None:
+    """The latest release that asks for signatures (an edition or update; not a correction or a review with no change)."""
+    signable = [release for release in releases if release.needs_signatures] or list(releases[:1])
+    return signable[-1] if signable else None

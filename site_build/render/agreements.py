@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..errors import ErrorCollector, InputError
 from ..load.roster import RosterEntry
 from ..model.document import Agreement, Clause, Document
-from ..model.release import Letterhead, Release
+from ..model.release import Letterhead, Release, version_to_sign
 from ..model.schema import School
 from ..model.vocabulary import AGE_GROUPS, ROLE_LABELS, ROLE_PLURALS
 from .css import css_string
@@ -49,14 +49,6 @@ class Sheet:
         if self.person is None:
             return []
         return [(DETAIL_LABELS[k], v) for k, v in self.person.details.items() if k in DETAIL_LABELS]
-
-
-def signing_release(releases: list[Release]) -> Release:
-    """The version a signature is for: corrections keep the signatures of the version they correct."""
-    for release in reversed(releases):
-        if release.needs_signatures:
-            return release
-    return releases[0]
 
 
 def plan_sheets(document: Document, school: School, people: list[RosterEntry] | None, role: str | None,
@@ -134,7 +126,8 @@ class Pack:
 
     @classmethod
     def of(cls, document: Document, releases: list[Release], large_print: bool = False) -> Pack:
-        current, signed = releases[-1], signing_release(releases)
+        current = releases[-1]
+        signed = version_to_sign(releases) or current
         signed_for = f"Signed for version {signed.label} of the {document.title}."
         if signed.version != current.version:
             signed_for += f" The later version {current.label} keeps these signatures valid."
