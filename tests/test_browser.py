@@ -262,6 +262,22 @@ def test_search_finds_the_clause(tab, site_url, query, anchor, viewport):
     expect(page.locator(f"#{anchor}")).to_be_in_viewport()
 
 
+HANDBOOK_SEARCHES = [("commerce", "online-safety"), ("Ofsted", "mobile-phones"), ("registered", "social-media"),
+                     ("wifi password", "acceptable-use")]  # a word only one of the school's policies uses
+
+
+@pytest.mark.parametrize(("query", "policy"), HANDBOOK_SEARCHES, ids=[p for _, p in HANDBOOK_SEARCHES])
+def test_one_search_from_the_handbook_finds_each_policy(tab, site_url, query, policy):
+    page = tab.open(f"{site_url}{SCHOOL}/index.html", viewport=DESKTOP)
+    open_search(page, query)
+    best = first_section_result(page)
+    expect(best).to_have_attribute("href", re.compile(rf"/{SCHOOL}/{policy}/index\.html\?h=[^#]*#[a-z-]+$"))
+    anchor = best.get_attribute("href").rsplit("#", 1)[1]
+    best.click()
+    expect(page).to_have_url(re.compile(rf"/{SCHOOL}/{policy}/index\.html\?h=[^#]*#{anchor}$"))
+    expect(page.locator(f"#{anchor}")).to_be_in_viewport()
+
+
 def test_search_falls_back_to_any_word(tab, site_url):
     """Several words: sections with all of them first; when none has all, sections with any of them."""
     page = tab.open(f"{site_url}{SCHOOL}/index.html")
