@@ -56,8 +56,9 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from conftest import copy_project
 
     root = copy_project(tmp_path_factory.mktemp("redline") / "project")
-    # The shared library moves on after a school's last approval: approve today's draft, so only the planted edits differ.
-    approved = run_cli("approve", "--by", "Governing Body", SLUG, POLICY, "--on", "2026-11-01", "--note", "Baseline for the planted edits", cwd=root)
+    # The shared library moves on after a school's last approval: approve today's draft (after its other policies were
+    # approved, so its references to them carry their numbers), so only the planted edits differ.
+    approved = run_cli("approve", "--by", "Governing Body", SLUG, POLICY, "--on", "2026-11-20", "--note", "Baseline for the planted edits", cwd=root)
     assert approved.code == 0 or "identical to the last release" in approved.err, approved.text
     baseline = run_cli("diff", SLUG, POLICY, "--format", "json", cwd=root)
     assert json.loads(baseline.out)["changes"] == [], "the draft should equal the release just approved"
