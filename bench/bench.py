@@ -52,6 +52,7 @@ BIN = Path(sys.executable).parent
 CLI = BIN / "policy-site"
 MKDOCS = BIN / "mkdocs"
 POLICY = "acceptable-use"
+FAMILY = ("online-safety", "mobile-phones", "social-media")  # the handbook's other policies, adopted as the model has them
 BUILD_DATE = dt.date(2026, 11, 23)  # --today for every build, so runs are comparable
 ENV = {k: v for k, v in os.environ.items() if k not in ("POLICY_SITE_PROJECT", "POLICY_SITE_CACHE", "SOURCE_DATE_EPOCH")}
 ENV.update(COLUMNS="200", NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
@@ -364,7 +365,7 @@ def school_settings(rng: random.Random, index: int, slug: str, name: str, phase:
         additions.append({"clause": clause_id, **placement})
     if additions:
         settings["add"] = additions
-    data["policies"] = {POLICY: settings}
+    data["policies"] = {POLICY: settings, **{policy_id: {} for policy_id in FAMILY}}  # the whole handbook, as shipped
     return data, overrides
 
 
