@@ -49,10 +49,23 @@ def compose_all(project: Project, as_at: dt.date,
                 errors.add(exc)
         try:
             _check_unused_overrides(project, school)
+            _check_agreements_once(school, [documents[slug, pid] for pid in school.facts.policies if (slug, pid) in documents])
         except PolicySiteError as exc:
             errors.add(exc)
     errors.raise_if_any()
     return documents
+
+
+def _check_agreements_once(school: SchoolSource, documents: list[Document]) -> None:
+    """A clause is signed as an agreement in one of the school's policies only: its sheet and its PDF are one."""
+    signed_in: dict[str, str] = {}
+    for document in documents:
+        for agreement in document.agreements:
+            if agreement.clause_id in signed_in:
+                raise InputError(f"'{agreement.clause_id}' is an agreement in both the {signed_in[agreement.clause_id]} and "
+                                 f"the {document.title}", school.path,
+                                 hint="sign it in one policy only: take it out of the other policy's `agreements:`")
+            signed_in[agreement.clause_id] = document.title
 
 
 def outline_for(project: Project, school: SchoolSource, policy_id: str) -> OutlineSource:

@@ -219,3 +219,15 @@ def test_links_to_another_policy_follow_each_page_and_keep_their_words_on_paper(
     assert "](aup/index.md#sanctions)" in site_links(text, frozenset(), "")
     printed = markdown_html(text)
     assert "See section 2.1 of the Acceptable use policy." in printed and "href" not in printed
+
+
+def test_a_clause_is_signed_in_one_policy_only(mini: Path):
+    _second_policy(mini, "Rules.")
+    school = mini / "schools" / "oak-primary" / "school.yml"
+    school.write_text(school.read_text() + "    agreements:\n      - clause: pupil-phones\n        signed_by: [pupil]\n")
+    compose(mini)
+    aup = school.read_text().replace("  aup:\n", "  aup:\n    agreements:\n      - clause: pupil-phones\n        signed_by: [parent]\n", 1)
+    school.write_text(aup)
+    [error] = errors_of(mini)
+    assert str(error.file) == "schools/oak-primary/school.yml"
+    assert "'pupil-phones' is an agreement in both the Acceptable use policy and the Mobile phones policy" in error.message
