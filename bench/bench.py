@@ -472,7 +472,9 @@ def _valid(project: Path, base, lib: Library, slug: str, data: dict, overrides: 
         write_school(project, slug, data, overrides, logo)
         try:
             school = load_school(project, slug)
-            compose_policy(school, outline_for(base, school, POLICY), base.clauses, base.roles)
+            for policy_id in school.facts.policies:  # references between them need them all
+                compose_policy(school, outline_for(base, school, policy_id), base.clauses, base.roles, BUILD_DATE,
+                               base.outlines, {})
             return True
         except PolicySiteError as exc:
             target = re.search(r'ref\("([a-z0-9-]+)"\)', str(exc))
