@@ -445,6 +445,10 @@ def generate(project: Path, count: int, seed: int = 2026) -> dict:
 
 
 def _approve_all(project: Path, lib: Library, release_plan: list[tuple[str, int]], approve, stats: dict) -> None:
+    import yaml
+
+    from site_build.commands.approve import Decision
+
     for slug, releases in release_plan:
         rng = random.Random(slug)
         over = project / "overrides" / slug
@@ -456,7 +460,8 @@ def _approve_all(project: Path, lib: Library, release_plan: list[tuple[str, int]
                     f"staff laptop's encryption (change {number} for {slug}).\n", encoding="utf-8")
             on = dt.date(2024 + number, rng.randint(1, 10), rng.randint(1, 28))
             kind = "edition" if number == 0 else rng.choice(["update", "update", "correction"])
-            approve(project, slug, POLICY, on, None, f"Bench release {number + 1}: reviewed by the board", kind, False)
+            board = yaml.safe_load((project / "schools" / slug / "school.yml").read_text(encoding="utf-8"))["governance"]["body"]
+            approve(project, slug, POLICY, Decision(on, board, f"Bench release {number + 1}: reviewed by the board", kind))
             stats["releases"] += 1
         stats["with_releases"] += 1
 

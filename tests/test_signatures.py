@@ -42,7 +42,7 @@ def test_an_update_asks_again_only_those_who_signed_before_and_a_correction_asks
     assert still_to_sign(project) == []
 
     approve(project, "2026-11-20", "update", "", "Staff report lost devices the same day.")
-    record(project, "late.csv", "name,role,date\nann lee,staff,2026-11-23\n")
+    record(project, "late.csv", "name,role,policy,date\nann lee,staff,acceptable-use,2026-11-23\n")
     [line] = still_to_sign(project)
     assert "version 2026-11-20 (update)" in line and line.endswith("2 staff not yet signed: Cara Nwosu, Dev Patel"), line
 
@@ -52,14 +52,14 @@ def test_an_update_asks_again_only_those_who_signed_before_and_a_correction_asks
 
 
 def test_a_record_is_kept_as_it_was_and_never_overwritten(project: Path):
-    text = "name,role,version\nAnn Lee,staff,2021-10-18\n"
+    text = "name,role,policy,version\nAnn Lee,staff,acceptable-use,2021-10-18\n"
     assert record(project, "signed.csv", text).code == 0
     again = record(project, "signed.csv", text)
     assert again.code == 0 and "recorded already" in again.out
-    other = record(project, "signed.csv", text + "Ben Ode,staff,2021-10-18\n")
+    other = record(project, "signed.csv", text + "Ben Ode,staff,acceptable-use,2021-10-18\n")
     assert other.code == 0, other.text
     kept = sorted((project / "schools" / SLUG / "signatures").iterdir())
-    assert sorted(path.read_text(encoding="utf-8") for path in kept) == [text, text + "Ben Ode,staff,2021-10-18\n"]
+    assert sorted(path.read_text(encoding="utf-8") for path in kept) == [text, text + "Ben Ode,staff,acceptable-use,2021-10-18\n"]
 
 
 def test_a_bad_record_names_each_row_and_keeps_nothing(project: Path):
