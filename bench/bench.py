@@ -528,12 +528,12 @@ def compose_worker(project: Path) -> None:
     imported = time.perf_counter()
     project_ = load_project(project)
     loaded = time.perf_counter()
-    documents = compose_all(project_)
+    documents = compose_all(project_, BUILD_DATE)
     first = time.perf_counter() - loaded
     warm = []
     for _ in range(3):
         t = time.perf_counter()
-        compose_all(project_)
+        compose_all(project_, BUILD_DATE)
         warm.append(time.perf_counter() - t)
     print(json.dumps({"policies": len(documents), "import_s": imported - start, "load_s": loaded - imported,
                       "first_s": first, "warm_s": warm}))
@@ -725,7 +725,7 @@ def diff_figures(project: Path, reps: int) -> dict:
     from site_build.load.project import load_project
     from site_build.render.redline import redline_html
 
-    documents = compose_all(load_project(project))
+    documents = compose_all(load_project(project), BUILD_DATE)
     size = {key: sum(len(c.text) for c in doc.clauses) for key, doc in documents.items()}
     (a, _), (b, _) = sorted(size, key=size.get, reverse=True)[:2]  # type: ignore[misc]
     old, new = documents[a, POLICY], documents[b, POLICY]
