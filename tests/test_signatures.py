@@ -94,3 +94,19 @@ def test_the_read_and_understood_pack_lists_each_persons_policies_and_refuses_ro
     refused = run_cli("agreements", SLUG, "--acknowledge", "--roster", "roster.csv", "-o", "ack2.pdf", cwd=project)
     assert_clean_failure(refused, "roster.csv:2:", "Kai Moss", "no policy asks pupils to acknowledge it")
     assert not (project / "ack2.pdf").exists()
+
+
+def test_blank_acknowledgement_sheets_use_the_schools_own_board_word(project: Path):
+    result = run_cli("agreements", SLUG, "--acknowledge", "-o", "blank.pdf", cwd=project)
+    assert result.code == 0, result.text
+    roles = [page.split("Role: ")[1].split()[0] for page in pdf_pages(project / "blank.pdf") if "Role: " in page]
+    assert roles == ["Staff", "Governor", "Volunteer"]  # Chellaston's board members are governors, not trustees
+
+
+def test_a_signature_record_linked_from_outside_its_folder_is_refused(project: Path):
+    folder = project / "schools" / SLUG / "signatures"
+    folder.mkdir()
+    (project / "outside.csv").write_text("name,role,policy,version\nAnn Lee,staff,acceptable-use,2021-10-18\n", encoding="utf-8")
+    (folder / "linked.csv").symlink_to(project / "outside.csv")
+    result = run_cli("status", "--signatures", cwd=project)
+    assert_clean_failure(result, f"schools/{SLUG}/signatures/linked.csv", "a link to a place outside its folder")

@@ -98,7 +98,7 @@ def acknowledgements(root: Path, slug: str, role: str | None, roster: Path | Non
                          hint=f"approve one first: policy-site approve {slug} POLICY ...")
     errors = ErrorCollector()
     people, note = _roster(roster, errors)
-    sheets = acknowledgement_sheets(policies, people, role, errors, roster)
+    sheets = acknowledgement_sheets(policies, school.facts, people, role, errors, roster)
     errors.raise_if_any()
     if not sheets:
         raise InputError(f"nobody in the roster has the role '{role}'" if role else "the roster lists nobody", roster)

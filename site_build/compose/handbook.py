@@ -68,8 +68,8 @@ class Handbook:
     def _adopted(self, policy_id: str, target: str, clause: ClauseSource) -> Shape:
         name = self.school.facts.name
         if policy_id not in self.school.facts.policies:
-            raise InputError(f"ref(\"{target}\") in '{clause.id}' points to the policy '{policy_id}', which {name} "
-                             "has not adopted",
+            raise InputError(f"ref(\"{target}\") in '{clause.id}' ({self.home.title}) points to the policy '{policy_id}', "
+                             f"which {name} has not adopted",
                              hint=f"{name}'s policies: {', '.join(self.school.facts.policies)}; adopt it under "
                                   f"'policies:' in {self.school.path}, or guard the sentence with "
                                   "{% if has(\"" + target + "\") %}")
@@ -81,7 +81,7 @@ class Handbook:
 
     def _link(self, other: Shape, clause_id: str, target: str, clause: ClauseSource) -> Markup:
         if clause_id not in other.numbers:
-            raise InputError(f"ref(\"{target}\") in '{clause.id}' points to a clause that is not in "
+            raise InputError(f"ref(\"{target}\") in '{clause.id}' ({self.home.title}) points to a clause that is not in "
                              f"{self.school.facts.name}'s {other.title}",
                              hint=did_you_mean(clause_id, other.numbers, f"check the name against the clauses of the {other.title}.")
                              + " If the school may leave it out, guard the sentence with {% if has(\"" + target + "\") %}")

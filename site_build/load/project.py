@@ -156,7 +156,7 @@ def load_roles(root: Path) -> RolesSource:
     if not path.is_file():
         raise InputError("the model's roles and responsibilities are missing", shown,
                          hint="restore policies_src/roles.yml from version control")
-    _check_inside(path, root / "policies_src")
+    check_inside(path, root / "policies_src")
     text = read_text(path)
     data, lines = parse_yaml(text, shown)
     library = validate(RoleLibrary, data, lines, shown)
@@ -184,7 +184,7 @@ def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector, ski
         return found
     for path in sorted(p for p in folder.glob(pattern) if p.name not in skip):
         try:
-            _check_inside(path, folder)
+            check_inside(path, folder)
             item = loader(path)
             found[item.id] = item
         except PolicySiteError as exc:
@@ -192,7 +192,7 @@ def _load_folder(folder: Path, pattern: str, loader, errors: ErrorCollector, ski
     return found
 
 
-def _check_inside(path: Path, folder: Path) -> None:
+def check_inside(path: Path, folder: Path) -> None:
     """Refuse symlinks that lead out of the folder they sit in (a site must never publish /etc/passwd)."""
     if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
         raise InputError("this file is a link to a place outside its folder", path, hint="copy the file in instead")
@@ -270,7 +270,7 @@ def load_school(root: Path, slug: str) -> SchoolSource:
     if not SLUG.match(slug) or slug in RESERVED_NAMES:
         raise InputError(f"the folder name '{slug}' is not a valid school slug", shown,
                           hint="rename it using lower-case letters, digits and single hyphens")
-    _check_inside(path, folder)
+    check_inside(path, folder)
     text = read_text(path)
     data, lines = parse_yaml(text, shown)
     if not isinstance(data, dict):

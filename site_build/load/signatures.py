@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import ErrorCollector, InputError
 from ..model.release import Release, Signed
+from .project import check_inside
 from .roster import RosterEntry, decode_roster, parse_roster, roster_bytes
 
 FOLDER = "signatures"
@@ -38,7 +39,11 @@ def read_signatures(school_folder: Path, releases: Mapping[str, Sequence[Release
     errors = ErrorCollector()
     signed = []
     for path in sorted((school_folder / FOLDER).glob("*.csv")):
-        signed += parse_signatures(roster_bytes(path), path, releases, titles, errors)
+        try:
+            check_inside(path, school_folder / FOLDER)
+            signed += parse_signatures(roster_bytes(path), path, releases, titles, errors)
+        except InputError as error:
+            errors.add(error)
     errors.raise_if_any()
     return signed
 

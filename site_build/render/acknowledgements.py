@@ -11,8 +11,9 @@ from markupsafe import Markup
 from ..errors import ErrorCollector, InputError
 from ..load.roster import RosterEntry
 from ..model.release import Letterhead
+from ..model.schema import School
 from ..model.vocabulary import ROLE_LABELS, ROLE_PLURALS
-from .agreements import Pack, Sheet
+from .agreements import Pack, Sheet, unused_board_role
 from .pdf import TEMPLATES
 
 TITLE = "Read and understood: the staff handbook"
@@ -38,11 +39,12 @@ def acknowledgement_pack(letterhead: Letterhead, large_print: bool = False) -> P
                 "this sheet.", large_print)
 
 
-def acknowledgement_sheets(policies: list[Acknowledged], people: list[RosterEntry] | None, role: str | None,
+def acknowledgement_sheets(policies: list[Acknowledged], school: School, people: list[RosterEntry] | None, role: str | None,
                            errors: ErrorCollector, roster: Path | None = None) -> list[Sheet]:
-    """A sheet per person (roster order), or a blank one per role that acknowledges anything; rows without one go to `errors`."""
-    roles = [r for r in ROLE_LABELS if any(policy.asked_of(r) for policy in policies)]
-    if role is not None and role not in roles:
+    """A sheet per person (roster order), or a blank one per role that acknowledges anything (in the school's own board
+    word: governors or trustees); rows without one go to `errors`."""
+    roles = [r for r in ROLE_LABELS if r != unused_board_role(school) and any(policy.asked_of(r) for policy in policies)]
+    if role is not None and not any(policy.asked_of(role) for policy in policies):
         raise InputError(f"no policy asks {ROLE_PLURALS[role]} to acknowledge it",
                          hint=f"roles that acknowledge policies: {', '.join(roles) or 'none'} (set by `acknowledged_by:` "
                               "in each policy's outline or the school's settings)")
@@ -52,7 +54,7 @@ def acknowledgement_sheets(policies: list[Acknowledged], people: list[RosterEntr
     for person in people:
         if role is not None and person.role != role:
             continue
-        if person.role not in roles:
+        if not any(policy.asked_of(person.role) for policy in policies):  # a trustee signs as the governors do
             errors.add(InputError(f"row {person.row} ({person.name}): no policy asks {ROLE_PLURALS[person.role]} to "
                                   "acknowledge it", roster, person.row, hint=f"roles that do: {', '.join(roles) or 'none'}"))
             continue

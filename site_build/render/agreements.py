@@ -97,9 +97,13 @@ def plan_sheets(document: Document, school: School, people: list[RosterEntry] | 
 
 def _school_roles(document: Document, school: School) -> list[str]:
     """Roles that sign something, in a fixed order, without the board word the school does not use."""
-    unused = "governor" if school.governance.members == "trustees" else "trustee"
     roles = {r for a in document.agreements for r in a.roles}
-    return [r for r in ROLE_LABELS if r in roles and r != unused]
+    return [r for r in ROLE_LABELS if r in roles and r != unused_board_role(school)]
+
+
+def unused_board_role(school: School) -> str:
+    """The board word the school does not use: 'trustee' where its board members are governors, and the other way."""
+    return "governor" if school.governance.members == "trustees" else "trustee"
 
 
 def _agreements_for(document: Document, role: str) -> list[Agreement]:
