@@ -18,7 +18,6 @@ from ..model.schema import PolicySettings
 from ..render.docx import redline_docx
 from ..render.pdf import html_to_pdf
 from ..render.redline import redline_html, redline_json
-from ..store.releases import read_releases
 from .school_policy import SchoolPolicy, open_policy, pending_for, school_releases
 
 FILE_FORMATS = ("pdf", "docx")  # binary: only to a file
@@ -54,7 +53,8 @@ def diff(root: Path, slug: str, policy_id: str, from_version: str | None, to_ver
     changes = compare_documents(old, new)
     base = next((r for r in opened.releases if r.document is old), None)
     if new is opened.draft and base is not None:  # a draft against a release: say whose change each clause is, and why
-        changes = with_reasons(changes, pending_for(opened.project, opened.school, opened.outline, new, base, opened.as_at))
+        changes = with_reasons(changes, pending_for(opened.project, opened.school, opened.outline, new, base, opened.as_at,
+                                                        opened.approved))
     changes = with_statutory(changes, statutory_notes(opened.project, opened.school.facts.phase, opened.as_at))
     return Redline(changes, f"{new.title}: {new.school_name}", f"Changes from {old_label} to {new_label}",
                    {"school": slug, "policy": policy_id, "from": old_label, "to": new_label})
@@ -83,10 +83,11 @@ def _pick(root: Path, opened: SchoolPolicy, from_version: str | None, to_version
         return _model_document(opened), opened.draft, "the shared model", f"{school.facts.name}'s draft"
     if against:
         other = opened.project.schools[against]
-        other_releases = read_releases(root, against, policy_id)
+        other_approved = school_releases(opened.project, other)
+        other_releases = other_approved.get(policy_id, [])
         other_doc = (other_releases[-1].document if other_releases
                      else compose_policy(other, opened.outline, opened.project.clauses, opened.project.roles,
-                                    opened.as_at, opened.project.outlines, school_releases(opened.project, other)))
+                                    opened.as_at, opened.project.outlines, other_approved))
         new, new_label = version(None) if releases else (opened.draft, "the draft")
         return other_doc, new, f"{other.facts.name}", f"{school.facts.name} ({new_label})"
     old, old_label = version(from_version)
@@ -101,4 +102,4 @@ def _model_document(opened: SchoolPolicy) -> Document:
     bare = SchoolSource(school.slug, school.path, school.facts.model_copy(update={"policies": plain}),
                         school.lines, {}, None)
     return compose_policy(bare, opened.outline, opened.project.clauses, opened.project.roles, opened.as_at,
-                          opened.project.outlines, school_releases(opened.project, school))
+                          opened.project.outlines, opened.approved)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -25,12 +26,17 @@ class SchoolPolicy:
     school: SchoolSource
     outline: OutlineSource
     draft: Document
-    releases: tuple[Release, ...]
+    approved: Mapping[str, Sequence[Release]]  # the school's approved versions of each of its policies
     as_at: dt.date
 
     @property
     def policy_id(self) -> str:
         return self.outline.id
+
+    @property
+    def releases(self) -> tuple[Release, ...]:
+        """This policy's approved versions, oldest first."""
+        return tuple(self.approved[self.policy_id])
 
     @property
     def sources(self) -> Sources:
@@ -39,7 +45,8 @@ class SchoolPolicy:
 
     def pending(self) -> list[Pending]:
         """How the draft differs from the last release, clause by clause, and whether the model or the school did it."""
-        return pending_for(self.project, self.school, self.outline, self.draft, self.releases[-1], self.as_at) if self.releases else []
+        return (pending_for(self.project, self.school, self.outline, self.draft, self.releases[-1], self.as_at, self.approved)
+                if self.releases else [])
 
 
 def open_policy(root: Path, slug: str, policy_id: str | None = None, also: tuple[str, ...] = (),
@@ -54,7 +61,7 @@ def open_policy(root: Path, slug: str, policy_id: str | None = None, also: tuple
     outline = outline_for(project, school, policy_id)  # says so if the school has no such policy
     approved = school_releases(project, school)
     draft = compose_policy(school, outline, project.clauses, project.roles, as_at, project.outlines, approved)
-    return SchoolPolicy(project, school, outline, draft, tuple(approved[policy_id]), as_at)
+    return SchoolPolicy(project, school, outline, draft, approved, as_at)
 
 
 def school_releases(project: Project, school: SchoolSource) -> dict[str, list[Release]]:
@@ -63,11 +70,13 @@ def school_releases(project: Project, school: SchoolSource) -> dict[str, list[Re
 
 
 def pending_for(project: Project, school: SchoolSource, outline: OutlineSource, draft: Document, release: Release,
-                as_at: dt.date) -> list[Pending]:
-    """The draft's differences from `release`, each traced to the shared model or the school's own files."""
+                as_at: dt.date, approved: Mapping[str, Sequence[Release]]) -> list[Pending]:
+    """The draft's differences from `release`, each traced to the shared model or the school's own files.
+
+    `approved`: the school's approved versions of each of its policies (references between them)."""
     try:
         at_release: Document | None = compose_policy(school, outline, project.clauses, project.roles, release.approved_on,
-                                                         project.outlines, school_releases(project, school))
+                                                         project.outlines, approved)
     except PolicySiteError:  # today's files cannot be composed as at that day: no dated explanation, the rest still holds
         at_release = None
     now = sources_of(draft, school, outline, project.clauses, project.roles)
@@ -101,7 +110,8 @@ def policy_states(project: Project, as_at: dt.date, reasons: bool = False) -> di
             school = project.schools[slug]
             outline = outline_for(project, school, policy_id)
             if reasons and releases:
-                pending = pending_for(project, school, outline, document, releases[-1], as_at)
+                school_approved = {pid: approved.get((slug, pid), ()) for pid in school.facts.policies}
+                pending = pending_for(project, school, outline, document, releases[-1], as_at, school_approved)
                 traced = {p.change.id: p.reason for p in pending}
             others = [other for (other_slug, other_id), other in documents.items() if other_slug == slug and other_id != policy_id]
             guidance = tuple(guidance_map(project, school, outline, document, as_at, others))

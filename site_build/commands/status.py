@@ -51,7 +51,8 @@ def dashboard(root: Path, today: dt.date, within_days: int, signatures: bool = F
             days = (today - release.next_review).days if status.overdue else 0
             word = (f"OVERDUE by {days} day{'s' if days != 1 else ''}" if status.overdue
                     else f"due within {within_days} days" if status.due_soon else "current")
-            pending = pending_for(project, school, outline_for(project, school, state.policy_id), state.draft, release, today)
+            pending = pending_for(project, school, outline_for(project, school, state.policy_id), state.draft, release, today,
+                                  {other.policy_id: other.releases for other in school_states})
             rows.append(ReviewRow(slug, school.facts.name, state.policy_id, state.title, release, word, days, tuple(pending), size))
     rows.sort(key=lambda r: (r.next_review or dt.date.min, r.school))
     drafts = [state.draft for school_states in states.values() for state in school_states]

@@ -71,7 +71,7 @@ def school_pages(school: SchoolSource, policies: list[PolicyState], today: dt.da
         pages[f"{pid}/index.md"] = _policy_page(state, today, draft, written_by, pdfs, school.images,
                                                 school.facts.governance.body)
         if state.guidance:
-            pages[f"{pid}/guidance.md"] = _guidance_page(state, today, draft)
+            pages[f"{pid}/guidance.md"] = _guidance_page(state, {s.policy_id: s for s in policies}, today, draft)
             section.append({"Guidance map": f"{pid}/guidance.md"})
         if state.releases:
             pages[f"{pid}/changelog.md"] = _change_log_page(state, school.facts.governance.body)
@@ -302,7 +302,7 @@ def _draft_page(state: PolicyState, pdfs: bool, images: frozenset[str], as_at: d
     return "\n".join(lines) + "\n" + document_markdown(state.draft, images)
 
 
-def _guidance_page(state: PolicyState, today: dt.date, draft: bool) -> str:
+def _guidance_page(state: PolicyState, states: Mapping[str, PolicyState], today: dt.date, draft: bool) -> str:
     """Each requirement of law and guidance that applies to the school, and the sections that meet it, or why none does."""
     rows = state.guidance
     unmet = [row for row in rows if not row.met]
@@ -320,22 +320,31 @@ def _guidance_page(state: PolicyState, today: dt.date, draft: bool) -> str:
                   f"({KIND_LABELS[row.document.kind].lower()})")
         if row.met:
             met = ", ".join([_section_link(clause_id, state.draft, current, draft) for clause_id in row.clauses]
-                            + [f"[{_section_label(other.number)} of the {literal_markdown(other.policy_title)}]"
-                               f"(../{other.policy_id}/index.md#{other.clause_id})" for other in row.elsewhere])
+                            + [_section_link(other.clause_id, states[other.policy_id].draft, _published(states[other.policy_id]),
+                                             draft, other.policy_id, other.policy_title) for other in row.elsewhere])
         else:
             met = f"**Not met**: {literal_markdown(row.gap)}"
         lines.append(f"| {literal_markdown(row.requirement.text)} | {source} | {'Yes' if row.requirement.statutory else 'No'} | {met} |")
     return "\n".join(lines) + "\n"
 
 
-def _section_link(clause_id: str, composed: Document, current: Document | None, draft: bool) -> str:
-    """'[section 6](index.md#id)' in the approved version; in a draft-only clause, a link to the draft (if built)."""
+def _section_link(clause_id: str, composed: Document, current: Document | None, draft: bool, policy_id: str = "",
+                  policy_title: str = "") -> str:
+    """'[section 6](index.md#id)' in the approved version; in a draft-only clause, a link to the draft (if built).
+
+    With `policy_id`, a section of another of the school's policies: '[section 6 of the Online safety policy](...)'."""
+    of = f" of the {literal_markdown(policy_title)}" if policy_id else " of the draft"  # that policy's page says "draft"
+    folder = f"../{policy_id}/" if policy_id else ""
     published = current.clause(clause_id) if current else None
     if published:
-        return f"[{_section_label(published.number)}](index.md#{clause_id})"
+        return f"[{_section_label(published.number)}{of if policy_id else ''}]({folder}index.md#{clause_id})"
     clause = composed.clause(clause_id)
-    label = f"{_section_label(clause.number)} of the draft" if clause else clause_id
-    return f"[{label}](draft.md#{clause_id})" if draft else label
+    label = f"{_section_label(clause.number)}{of}" if clause else clause_id
+    return f"[{label}]({folder}draft.md#{clause_id})" if draft else label
+
+
+def _published(state: PolicyState) -> Document | None:
+    return state.current.document if state.current else None
 
 
 def _section_label(number: str) -> str:
