@@ -110,3 +110,9 @@ def test_a_signature_record_linked_from_outside_its_folder_is_refused(project: P
     (folder / "linked.csv").symlink_to(project / "outside.csv")
     result = run_cli("status", "--signatures", cwd=project)
     assert_clean_failure(result, f"schools/{SLUG}/signatures/linked.csv", "a link to a place outside its folder")
+
+
+def test_status_says_when_no_signature_has_been_recorded(project: Path):
+    result = run_cli("status", "--signatures", cwd=project, env=WIDE)
+    assert result.code == 0, result.text
+    assert "Signatures: none recorded yet" in result.out and "--record FILE.csv" in result.out

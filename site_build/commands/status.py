@@ -27,6 +27,7 @@ class Dashboard:
     rows: list[ReviewRow]
     pinned: list[Pinned]  # school settings that hold back a model update, as at today
     unsigned: list[tuple[str, str, Unsigned]]  # (school, policy title, who has not signed), when asked for
+    recorded: int = 0  # signatures recorded across the schools, when asked for
 
 
 def dashboard(root: Path, today: dt.date, within_days: int, signatures: bool = False) -> Dashboard:
@@ -34,14 +35,15 @@ def dashboard(root: Path, today: dt.date, within_days: int, signatures: bool = F
     `signatures`, who has signed an earlier version of a policy but not the one they must sign now."""
     project = load_project(root)
     states = policy_states(project, today)
-    rows, unsigned_rows = [], []
+    rows, unsigned_rows, recorded = [], [], 0
     for slug, school_states in states.items():
         school = project.schools[slug]
         if signatures:
             releases = {state.policy_id: state.releases for state in school_states}
             titles = {state.policy_id: state.title for state in school_states}
-            unsigned_rows += [(school.facts.name, titles[u.policy_id], u)
-                              for u in unsigned(read_signatures(root / "schools" / slug, releases, titles), releases)]
+            signed = read_signatures(root / "schools" / slug, releases, titles)
+            recorded += len(signed)
+            unsigned_rows += [(school.facts.name, titles[u.policy_id], u) for u in unsigned(signed, releases)]
         for state in school_states:
             release, size = state.current, len(state.draft.clauses)
             if release is None:
@@ -56,13 +58,15 @@ def dashboard(root: Path, today: dt.date, within_days: int, signatures: bool = F
             rows.append(ReviewRow(slug, school.facts.name, state.policy_id, state.title, release, word, days, tuple(pending), size))
     rows.sort(key=lambda r: (r.next_review or dt.date.min, r.school))
     drafts = [state.draft for school_states in states.values() for state in school_states]
-    return Dashboard(rows, pinned_in(project, drafts, today), unsigned_rows)
+    return Dashboard(rows, pinned_in(project, drafts, today), unsigned_rows, recorded)
 
 
 def signature_lines(board: Dashboard) -> list[str]:
     """Per school, policy and role: who signed an earlier version but not the version they must sign now."""
+    if not board.recorded:
+        return ["Signatures: none recorded yet (record a filled-in register with: policy-site agreements SCHOOL --record FILE.csv)."]
     if not board.unsigned:
-        return ["Signatures: everyone recorded has signed the version they must sign."]
+        return [f"Signatures: {board.recorded} recorded; nobody who signed is waiting to sign a newer version."]
     lines = ["Signatures still needed:"]
     for school, title, due in board.unsigned:
         people = f"{len(due.names)} {ROLE_PLURALS[due.role] if len(due.names) != 1 else due.role}"
