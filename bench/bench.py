@@ -560,7 +560,7 @@ def prepare_plain_mkdocs(project: Path, dest: Path) -> list[Path]:
     from site_build.site.pages import school_pages
 
     loaded = load_project(project)
-    states = policy_states(loaded)
+    states = policy_states(loaded, BUILD_DATE)
     cache = PdfCache(project / ".cache" / "pdf")  # primed by the policy-site build just before
     configs = []
     for slug, school in loaded.schools.items():
@@ -726,7 +726,7 @@ def diff_figures(project: Path, reps: int) -> dict:
     from site_build.render.redline import redline_html
 
     documents = compose_all(load_project(project), BUILD_DATE)
-    size = {key: sum(len(c.text) for c in doc.clauses) for key, doc in documents.items()}
+    size = {key: sum(len(c.text) for c in doc.clauses) for key, doc in documents.items() if key[1] == POLICY}
     (a, _), (b, _) = sorted(size, key=size.get, reverse=True)[:2]  # type: ignore[misc]
     old, new = documents[a, POLICY], documents[b, POLICY]
     inproc = []
