@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CLI = BIN / "policy-site"
 MKDOCS = BIN / "mkdocs"
+HUGO = shutil.which("hugo")  # Debian's hugo (`make bench` installs it); without it the Hugo arm is left out
 POLICY = "acceptable-use"
 FAMILY = ("online-safety", "mobile-phones", "social-media")  # the handbook's other policies, adopted as the model has them
 BUILD_DATE = dt.date(2026, 11, 23)  # --today for every build, so runs are comparable
@@ -64,6 +65,27 @@ SERVE_CLAUSE = "passwords"  # present in every phase, used by no `when:`
 RELEASE_CLAUSE = "monitoring-and-review"  # overridden with a new sentence before each new release
 SHARED_CLAUSE = "data-protection"
 PROTECTED = set(ANCHORS) | {SERVE_CLAUSE, RELEASE_CLAUSE, SHARED_CLAUSE, "staff-agreement", "data-security"}
+
+# The Hugo arm: one project, each school a section, and a minimal layout (no theme): the page's title and
+# content in a plain HTML5 page, with links to .md pages made .html links as MkDocs makes them. Only the
+# pages are made: no home page, taxonomies, RSS, sitemap, robots.txt or 404 page.
+HUGO_CONFIG = """\
+baseURL = "http://localhost/"
+languageCode = "en-gb"
+disableKinds = ["home", "taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+
+[markup.goldmark.renderer]
+unsafe = true
+"""
+HUGO_MAIN = '{{ define "main" }}{{ .Content }}{{ end }}\n'
+HUGO_LAYOUTS = {
+    "baseof.html": '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n<title>{{ .Title }}</title>\n'
+                   '</head>\n<body>\n<main>\n{{ block "main" . }}{{ end }}\n</main>\n</body>\n</html>\n',
+    "single.html": HUGO_MAIN,
+    "list.html": HUGO_MAIN,
+    "_markup/render-link.html": '<a href="{{ replaceRE `\\.md(#.*)?$` `.html$1` .Destination | safeURL }}"'
+                                '{{ with .Title }} title="{{ . }}"{{ end }}>{{ .Text | safeHTML }}</a>',
+}
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -149,6 +171,9 @@ def machine() -> dict:
             versions[package] = version(package)
         except Exception:
             versions[package] = "?"
+    if HUGO:
+        found = re.search(r"v(\d[\w.+-]*)", subprocess.run([HUGO, "version"], capture_output=True, text=True).stdout)
+        versions["hugo"] = found.group(1) if found else "?"
     return {"nproc": cores, "cpu": model, "python": platform.python_version(), "platform": platform.platform(),
             "load_average_at_start": os.getloadavg(), "versions": versions}
 
@@ -606,6 +631,50 @@ def same_output(project: Path, dest: Path) -> tuple[int, int]:
     return total, mismatched
 
 
+def prepare_hugo(plain: Path, dest: Path) -> None:
+    """The plain mkdocs arm's pages and files as one Hugo project, each school a section (untimed).
+
+    A page keeps its text; its front matter gains `title` (its `page_title`) and `url` (the file MkDocs
+    writes for it), and an index.md becomes the section's _index.md. Other files (PDFs, releases.json)
+    are Hugo's static files, copied as MkDocs copies them.
+    """
+    for relative, text in HUGO_LAYOUTS.items():
+        path = dest / "layouts" / "_default" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (dest / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for docs in sorted(plain.glob("*/docs")):
+        slug = docs.parent.name
+        for path in sorted(docs.rglob("*")):
+            relative = path.relative_to(docs)
+            if path.suffix == ".md":
+                text = path.read_text(encoding="utf-8")
+                title = re.match(r"---\npage_title: (.*)\n", text)
+                assert title, path
+                url = f"/{slug}/{relative.with_suffix('.html').as_posix()}"
+                target = dest / "content" / slug / (relative.with_name("_index.md") if relative.name == "index.md" else relative)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(f"---\ntitle: {title.group(1)}\nurl: {json.dumps(url)}\n{text[4:]}", encoding="utf-8")
+            elif path.is_file():
+                target = dest / "static" / slug / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+
+
+def run_hugo(project: Path, reps: int) -> list[float]:
+    """`hugo --quiet` of the whole project: one untimed run (file cache warm), then `reps` timed, each into a fresh public/."""
+    times = []
+    for _ in range(reps + 1):
+        shutil.rmtree(project / "public", ignore_errors=True)
+        times.append(run([HUGO, "--quiet", "--cacheDir", project / "cache"], project)[0])  # its cache in our folder
+    return times[1:]
+
+
+def html_pages(root: Path) -> set[Path]:
+    """The HTML pages under `root` (relative paths), 404 pages left out."""
+    return {p.relative_to(root) for p in root.rglob("*.html") if p.name != "404.html"}
+
+
 def touch_school(project: Path, slug: str, salt: int) -> None:
     path = project / "schools" / slug / "school.yml"
     text = path.read_text(encoding="utf-8")
@@ -863,10 +932,27 @@ def main() -> None:
             log(f"  {plain_seq:.1f} s; and {info['nproc']} at a time")
             plain_par = run_plain_mkdocs(configs, info["nproc"])
         files, mismatched = same_output(head, plain_dir)
+        pages = {Path(slug) / page for slug in all_slugs[:head_n] for page in html_pages(head / "site" / slug)}
+        hugo: dict = {"hugo_s": None}
+        if HUGO:
+            log("Hugo: the same pages and files as one project, one `hugo` process (one untimed run, then 3)", "hugo")
+            hugo_dir = temp / f"hugo-{head_n}"
+            prepare_hugo(plain_dir, hugo_dir)
+            hugo_runs = run_hugo(hugo_dir, 3)
+            theirs = html_pages(hugo_dir / "public")
+            hugo = {"hugo_s": median(hugo_runs), "hugo_all_s": hugo_runs, "hugo_pages": len(theirs),
+                    "hugo_page_name_mismatches": len(pages ^ theirs)}
+        else:
+            log("hugo not found: make bench installs it; the Hugo arm is left out")
         figures["build"] = {"n": head_n, "policy_site_cold_s": cold, "policy_site_warm_s": warm,
                             "plain_mkdocs_sequential_s": plain_seq, "plain_mkdocs_parallel_s": plain_par,
-                            "files_per_run": files, "file_name_mismatches": mismatched,
+                            "files_per_run": files, "file_name_mismatches": mismatched, "pages": len(pages), **hugo,
                             "schools_with_pdfs": sum(1 for s in all_slugs[:head_n] if (source / "schools" / s / "releases").is_dir())}
+        figures["build"]["ms_per_page"] = {arm: seconds * 1000 / len(pages) for arm, seconds in
+                                           (("policy_site_warm", warm), ("plain_mkdocs_sequential", plain_seq),
+                                            ("hugo", hugo["hugo_s"])) if seconds is not None}
+        # Issue 17's target: policy-site's warm build within 2x of Hugo's on the same pages.
+        figures["build_vs_hugo"] = warm / hugo["hugo_s"] if HUGO else None
         # The headline compares the same work: plain mkdocs lays out no PDFs, so policy-site's PDF layout
         # (served from its cache in the warm run) is left out; the cold figure, with all PDF layout, is kept too.
         figures["build_speedup_vs_mkdocs"] = plain_seq / warm
@@ -941,10 +1027,23 @@ def report(f: dict, head_n: int, sizes: list[int]) -> str:
     rows.append(("load + compose, first pass", f"{c['load_and_compose_per_s']:.0f} policies/s", "", ""))
     rows.append((f"policy-site check ({g['schools']} schools)", fmt_s(f["check_s"]), "", ""))
     rows.append((f"policy-site build, {head_n} schools, cold (--force, fresh .cache)", fmt_s(b["policy_site_cold_s"]), "", ""))
-    rows.append((f"policy-site build, {head_n} schools, warm (PDF cache primed)", fmt_s(b["policy_site_warm_s"]), "", ""))
-    rows.append((f"plain mkdocs build, {head_n} processes one after another", fmt_s(b["plain_mkdocs_sequential_s"]), "", ""))
+    per_page = b["ms_per_page"]
+    rows.append((f"policy-site build, {head_n} schools, warm (PDF cache primed)",
+                 f"{fmt_s(b['policy_site_warm_s'])} = {per_page['policy_site_warm']:.1f} ms/page ({b['pages']} pages)", "", ""))
+    rows.append((f"plain mkdocs build, {head_n} processes one after another",
+                 f"{fmt_s(b['plain_mkdocs_sequential_s'])} = {per_page['plain_mkdocs_sequential']:.1f} ms/page", "", ""))
     if b["plain_mkdocs_parallel_s"]:
         rows.append((f"plain mkdocs build, {head_n} processes {m['nproc']} at a time", fmt_s(b["plain_mkdocs_parallel_s"]), "", ""))
+    hugo_label = f"Hugo build, the same pages, {head_n} schools in one process"
+    if b["hugo_s"] is None:
+        rows.append((hugo_label, "hugo not found: make bench installs it", "", ""))
+        rows.append(("policy-site warm / Hugo (same pages)", "-", "<= 2x", ""))
+    else:
+        values = ", ".join(f"{v:.2f}" for v in b["hugo_all_s"])
+        rows.append((hugo_label, f"{fmt_s(b['hugo_s'])} = {per_page['hugo']:.1f} ms/page (median of {values})", "", ""))
+        rows.append(("policy-site warm / Hugo (same pages)", f"{f['build_vs_hugo']:.1f}x", "<= 2x", verdict(f["build_vs_hugo"] <= 2)))
+        rows.append(("same pages in Hugo's build (names)", f"{b['hugo_pages']} pages, {b['hugo_page_name_mismatches']} differ",
+                     "0 differ", verdict(b["hugo_page_name_mismatches"] == 0)))
     speed = f["build_speedup_vs_mkdocs"]
     note = "" if head_n == 50 else f" (N=50; here N={head_n})"
     rows.append(("SPEEDUP vs plain mkdocs (same work: PDFs from cache)", f"{speed:.2f}x", f">= 4x{note}", verdict(speed >= 4)))
@@ -1007,6 +1106,8 @@ def report(f: dict, head_n: int, sizes: list[int]) -> str:
         f"{g['logos']} logos; {b['schools_with_pdfs']} of the {head_n} built have PDFs",
         "plain mkdocs arm: the same pages and PDFs (made beforehand, untimed) and the same INHERIT config policy-site generates;",
         "policy-site arm: the CLI end to end (load, compose, releases, pages, PDF layout when cold, MkDocs, trust index).",
+        "Hugo arm: the same pages and files as one Hugo project (each school a section), a minimal layout and no theme;",
+        "only the pages are made (no home page, taxonomies, RSS, sitemap or 404 page); median of 3 runs, each into a fresh public/.",
         "",
         table(rows),
         "",
