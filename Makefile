@@ -7,7 +7,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 APT_PACKAGES := chromium poppler-utils fonts-dejavu-core libreoffice-writer-nogui
 
-.PHONY: site test check lint system-deps bench
+.PHONY: site test check lint system-deps bench-deps bench
 
 site: $(BIN)/policy-site
 	$(BIN)/policy-site build
@@ -44,5 +44,9 @@ system-deps:
 tests/node_modules/axe-core/axe.min.js:
 	npm install --silent --no-save --no-audit --no-fund --prefix tests axe-core@4
 
-bench: $(BIN)/policy-site
+# Debian's hugo, for the bench's Hugo arm only (the tests do not need it)
+bench-deps:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES=hugo
+
+bench: $(BIN)/policy-site bench-deps
 	$(BIN)/python bench/bench.py --quick
