@@ -11,7 +11,8 @@ about a third of them), checks them with `policy-site check`, then measures:
   * compose throughput (school-policies per second, in a fresh process);
   * a full build of N schools by `policy-site build` (cold: --force and a fresh .cache, so PDF
     layout is included; warm: PDF layout cache primed) against the same pages and PDFs built by one
-    plain `mkdocs build` process per school (pages and PDFs made beforehand, untimed);
+    plain `mkdocs build` process per school (pages and PDFs made beforehand, untimed), and by one
+    `hugo` process with a minimal layout (Debian's hugo, if installed; one school per section);
   * a no-op rebuild and a rebuild after one school's school.yml changed, at several N;
   * a rebuild after one shared clause changed (every school affected);
   * `policy-site serve`: seconds from saving a clause to the page served over HTTP showing it;
