@@ -623,9 +623,12 @@ def run_plain_mkdocs(configs: list[Path], parallel: int) -> float:
 
 def same_output(project: Path, dest: Path) -> tuple[int, int]:
     """(files in policy-site's sites, files that differ in name from the plain mkdocs sites)."""
+    from site_build.store.files import MARKER
+
     total = mismatched = 0
     for slug in slugs_of(project):
-        ours = {p.relative_to(project / "site" / slug) for p in (project / "site" / slug).rglob("*") if p.is_file()}
+        ours = {p.relative_to(project / "site" / slug) for p in (project / "site" / slug).rglob("*")
+                if p.is_file() and p.name != MARKER}  # the marker says the folder is policy-site's to replace
         theirs = {p.relative_to(dest / slug / "site") for p in (dest / slug / "site").rglob("*") if p.is_file()}
         total += len(ours)
         mismatched += len(ours ^ theirs)
