@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from ..model.schema import ClauseMeta, Dated
 from .yaml_lines import Lines, line_of
 
 DATE_TESTS = ("since", "before")  # since("2025-06-19"): on or after that day; before("2018-06-27"): earlier than it
+_DATED = re.compile(rf"\b(?:{'|'.join(DATE_TESTS)})\s*\(")
 _PARSER = Environment()  # parsing only: templates run in compose's sandbox
 
 
@@ -38,6 +40,8 @@ def _outside(item: Dated, clause: Dated) -> str | None:
 
 
 def _passage_problems(text: str, first_line: int, shown: Path) -> Iterator[InputError]:
+    if not _DATED.search(text):
+        return  # most passages are not dated: no need to parse them
     try:
         tree = _PARSER.parse(text)
     except TemplateSyntaxError:

@@ -20,6 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.pages import Page
 
 from ..errors import EngineError
 
@@ -44,6 +45,7 @@ def run_mkdocs(config_path: Path, where: Path, today: dt.date) -> None:
     SOURCE_DATE_EPOCH is set already."""
     logger = logging.getLogger("mkdocs")
     handler = _Warnings()
+    _RENDERS.warnings = handler
     logger.addHandler(handler)
     previous_level = logger.level
     logger.setLevel(logging.WARNING)
@@ -103,6 +105,53 @@ def share_compiled_templates(theme) -> None:
         return env
 
     theme.get_env = get_env
+
+
+_MKDOCS_RENDER = Page.render
+
+
+class _RenderedPages:
+    """Each page's Markdown rendered to HTML, kept for the whole process and keyed by everything the HTML depends on
+    (the page's Markdown and place, every file's place, the Markdown settings): a rebuild in `serve` renders only
+    the pages a saved file changed. A render that logged a warning is never kept, so a broken link is reported
+    again on every build."""
+
+    LIMIT = 2000  # pages; a long `serve` session forgets the oldest
+
+    def __init__(self) -> None:
+        self.pages: dict[tuple, tuple] = {}
+        self.warnings: _Warnings | None = None
+        self._render = _MKDOCS_RENDER
+
+    def render(self, page: Page, config, files) -> None:
+        key = (page.markdown, page.file.src_uri, page.file.dest_uri, _files_key(files), config["use_directory_urls"],
+               repr(config["markdown_extensions"]), repr(config["mdx_configs"]), repr(config["validation"]))
+        kept = self.pages.get(key)
+        if kept is not None:
+            page.content, page.toc, page._title_from_render, page.present_anchor_ids, links = kept
+            page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in links.items()}
+            return
+        warned = len(self.warnings.messages) if self.warnings else 0
+        self._render(page, config, files)
+        if self.warnings and len(self.warnings.messages) > warned:
+            return
+        links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}
+        if len(self.pages) >= self.LIMIT:
+            self.pages.pop(next(iter(self.pages)))
+        self.pages[key] = (page.content, page.toc, page._title_from_render, page.present_anchor_ids, links)
+
+
+def _files_key(files) -> tuple:
+    """Where every file of a build is and goes (computed once per build)."""
+    key = getattr(files, "_policy_site_key", None)
+    if key is None:
+        key = tuple(sorted((file.src_uri, file.dest_uri) for file in files))
+        files._policy_site_key = key
+    return key
+
+
+_RENDERS = _RenderedPages()
+Page.render = lambda page, config, files: _RENDERS.render(page, config, files)  # type: ignore[method-assign, assignment]
 
 
 @contextmanager

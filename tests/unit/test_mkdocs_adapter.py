@@ -61,3 +61,43 @@ def test_the_build_date_stands_in_for_now_only_while_mkdocs_runs(tmp_path: Path,
     assert "SOURCE_DATE_EPOCH" not in os.environ
     sitemap = (tmp_path / "a" / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert "2026-11-23" in sitemap
+
+
+def rebuild(folder: Path, pages: dict[str, str]) -> Path:
+    """Rewrite a tiny site's pages and build it again in this process (as `serve` does after a save)."""
+    for name in (folder / "docs").glob("*.md"):
+        name.unlink()
+    for name, text in pages.items():
+        (folder / "docs" / name).write_text(text, encoding="utf-8")
+    mkdocs_adapter.run_mkdocs(folder / "mkdocs.yml", Path("schools/x/school.yml"), TODAY)
+    return folder / "site"
+
+
+def test_a_rebuild_renders_only_changed_pages_and_shows_every_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    renders = mkdocs_adapter._RenderedPages()
+    render = renders._render
+    converted: list[str] = []
+
+    def counting(page, config, files) -> None:
+        converted.append(page.file.src_uri)
+        render(page, config, files)
+
+    renders._render = counting
+    monkeypatch.setattr(mkdocs_adapter, "_RENDERS", renders)
+    tiny_site(tmp_path, "# Home\n\nSee [the rules](rules.md).\n")
+    rebuild(tmp_path, {"index.md": "# Home\n\nSee [the rules](rules.md).\n", "rules.md": "# Rules\n\nOld rule.\n"})
+    converted.clear()
+    site = rebuild(tmp_path, {"index.md": "# Home\n\nSee [the rules](rules.md).\n", "rules.md": "# Rules\n\nNew rule.\n"})
+    assert converted == ["rules.md"]
+    assert "New rule." in (site / "rules.html").read_text(encoding="utf-8")
+    assert 'href="rules.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_whose_link_target_went_is_rendered_again_and_stops_the_build(tmp_path: Path):
+    tiny_site(tmp_path, "")
+    pages = {"index.md": "# Home\n\nSee [the rules](rules.md).\n", "rules.md": "# Rules\n"}
+    rebuild(tmp_path, pages)
+    del pages["rules.md"]
+    for _ in range(2):  # a render that warned is never reused: the second build fails too
+        with pytest.raises(EngineError, match="rules.md"):
+            rebuild(tmp_path, pages)
