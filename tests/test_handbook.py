@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -91,6 +92,30 @@ def test_the_printable_handbook_holds_every_approved_policy_with_its_version_and
     info = PdfReader(built_site / f"{ASHCOMBE}/staff-handbook.pdf")
     assert info.metadata.title == "Staff handbook: Ashcombe Ridge Academy"
     assert "/StructTreeRoot" in info.trailer["/Root"]
+
+
+def test_the_handbook_holds_each_published_policy_pdf_unchanged_and_its_contents_give_the_right_pages(built_site: Path):
+    path = built_site / f"{ASHCOMBE}/staff-handbook.pdf"
+    handbook = pdf_text(path)
+    published = {policy: pdf_text(built_site / f"{ASHCOMBE}/{policy}/{policy}.pdf") for policy in POLICIES}
+    cover_pages = handbook.index(published["acceptable-use"][0])  # the cover runs up to the first policy
+    layout = subprocess.run(["pdftotext", "-layout", "-l", str(cover_pages), str(path), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    lines = [" ".join(unicodedata.normalize("NFKC", line).split()) for line in layout.splitlines()]
+    checked = 0
+    for policy in POLICIES:
+        title = read_releases(ROOT, ASHCOMBE, policy)[-1].document.title
+        first = int(next(line for line in lines if re.fullmatch(re.escape(title) + r" \d+", line)).rsplit(" ", 1)[1])
+        pages = published[policy]
+        assert handbook[first - 1:first - 1 + len(pages)] == pages, policy  # the same pages, word for word
+        for line in lines:
+            heading, _, number = line.rpartition(" ")
+            if number.isdigit() and first <= int(number) < first + len(pages) and re.match(r"\d+\. ", heading) \
+                    and heading in pages[int(number) - first]:
+                checked += 1
+            elif number.isdigit() and first <= int(number) < first + len(pages) and re.match(r"\d+\. ", heading):
+                assert heading not in " ".join(pages), (policy, line)  # a heading of this policy listed at the wrong page
+    assert checked >= 10
 
 
 def test_the_read_and_understood_pack_lists_each_roles_policies(project: Path):

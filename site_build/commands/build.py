@@ -6,12 +6,14 @@ school), and the rest are built in worker processes that share the loaded projec
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from ..errors import ErrorCollector, PolicySiteError
 from ..load.project import Project, load_project, school_slugs
@@ -74,7 +76,7 @@ def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, 
         on_school(slug)
     if todo:
         project = load_project(root, todo)
-        states = policy_states(project, options.compose_date, reasons=options.draft)
+        states = _compose(project, options)
         for slug, entry in _build_all(project, states, options, on_school):
             stamps.write(slug, asdict(entry), hashes[slug])
     built = [slug for slug in all_slugs if (options.out / slug / "index.html").is_file()]
@@ -116,6 +118,43 @@ def _build_all(project: Project, states: dict[str, list[PolicyState]], options: 
                 errors.add(exc)
             on_school(slug)
         errors.raise_if_any()
+
+
+MIN_SCHOOLS_PER_JOB = 4  # composing fewer schools than this in a worker saves less than starting it costs
+
+
+def _compose(project: Project, options: BuildOptions) -> dict[str, list[PolicyState]]:
+    """Every school's policies, composed in worker processes when there are several jobs, each a share of the schools.
+
+    Every problem in every school is still reported before any site is written."""
+    slugs = list(project.schools)
+    jobs = min(options.jobs, len(slugs) // MIN_SCHOOLS_PER_JOB)
+    if jobs <= 1:
+        return policy_states(project, options.compose_date, reasons=options.draft)
+    composed: dict[str, list[PolicyState]] = {}
+    errors = ErrorCollector()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(project, {}, options)) as pool:
+        for future in [pool.submit(_compose_in_worker, slugs[index::jobs]) for index in range(jobs)]:
+            try:
+                composed.update(future.result())
+            except PolicySiteError as exc:
+                errors.add(exc)
+    errors.raise_if_any()
+    return {slug: composed[slug] for slug in slugs}
+
+
+def _compose_in_worker(slugs: list[str]) -> dict[str, list[PolicyState]]:
+    project, options = _WORKER["project"], _WORKER["options"]
+    share = replace(project, schools={slug: project.schools[slug] for slug in slugs})
+    return policy_states(share, options.compose_date, reasons=options.draft)
+
+
+def _mapping_proxy(data: dict) -> MappingProxyType:
+    return MappingProxyType(data)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))  # composed documents hold them
 
 
 _WORKER: dict = {}  # set in each worker process only

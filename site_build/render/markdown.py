@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 
 from ..model.document import Clause, Document
 
@@ -30,16 +29,6 @@ def site_links(text: str, images: frozenset[str], root: str) -> str:
 def print_links(text: str) -> str:
     """Composed text for one policy on paper: a link to another policy keeps its words ("section 6 of the ...")."""
     return OTHER_POLICY_LINK.sub(lambda match: match.group(1), text)
-
-
-def handbook_links(text: str, policy_id: str, included: Collection[str]) -> str:
-    """Composed text of one policy inside the one-file handbook: its own references, and those to another policy the
-    file holds, become links within the file (`#<policy>--<clause>`)."""
-    text = text.replace("](#", f"](#{policy_id}--")
-    def inside(match: re.Match) -> str:
-        other, _, anchor = match.group(1).partition("/index.md#")
-        return f"](#{other}--{anchor})" if other in included else match.group(0)
-    return _POLICY_LINK.sub(inside, text)
 
 
 def site_images(text: str, images: frozenset[str], assets: str) -> str:

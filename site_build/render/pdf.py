@@ -65,15 +65,16 @@ def policy_html(document: Document, letterhead: Letterhead, release: Release | N
 
 
 class PdfCache:
-    """PDFs and page counts keyed by the SHA-256 of their print HTML, so unchanged documents are not laid out again."""
+    """PDFs, page counts and bookmarks keyed by the SHA-256 of what makes them (print HTML, or a PDF's own digest),
+    so unchanged documents are not laid out, joined or read again."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
 
-    def get(self, kind: str, html: str, make) -> bytes:
+    def get(self, kind: str, key: str, make) -> bytes:
         if self.folder is None:
             return make()
-        path = self.folder / f"{hashlib.sha256(html.encode('utf-8')).hexdigest()}.{kind}"
+        path = self.folder / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.{kind}"
         if path.is_file():
             return path.read_bytes()
         data = make()

@@ -28,6 +28,19 @@ def page_total(pdf: bytes) -> int:
         return len(part.pages)
 
 
+def bookmark_pages(pdf: bytes) -> tuple[int, dict[str, int]]:
+    """A PDF's page total, and the page index of each bookmark (by its title; the first wins)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document, document.open_outline() as outline:
+        found: dict[str, int] = {}
+        items = list(outline.root)
+        while items:
+            item = items.pop(0)
+            if item.destination is not None and item.title not in found:
+                found[item.title] = document.pages.index(pikepdf.Page(item.destination[0]))  # type: ignore[index]
+            items = list(item.children) + items
+        return len(document.pages), found
+
+
 def join_tagged(pdfs: list[bytes]) -> bytes:
     """The parts' pages in order in one tagged PDF, with the first part's title, language, metadata and viewer settings."""
     join = _Join()

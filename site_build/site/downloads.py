@@ -7,7 +7,7 @@ import datetime as dt
 from ..model.release import Letterhead, PolicyState
 from ..model.schema import School
 from ..render.agreements import blank_agreement_pdfs
-from ..render.handbook import handbook_html
+from ..render.handbook import handbook_pdf
 from ..render.pdf import PdfCache, html_to_pdf, policy_html
 from ..store.releases import release_manifest
 from .pages import HANDBOOK_PDF, agreement_pdf_path, pdf_name
@@ -17,8 +17,6 @@ def school_downloads(school: School, states: list[PolicyState], draft: bool, cac
                      draft_date: dt.date | None = None) -> dict[str, bytes]:
     """The PDFs a school's site offers: the handbook, each approved policy, its blank agreements, and drafts when asked."""
     files = {"releases.json": release_manifest(states)}  # the chains' heads, for `verify --site`
-    if any(state.current for state in states):
-        files[HANDBOOK_PDF] = html_to_pdf(handbook_html(Letterhead.of(school, ""), states), cache)
     for state in states:
         pid = state.policy_id
         if state.current:
@@ -28,4 +26,7 @@ def school_downloads(school: School, states: list[PolicyState], draft: bool, cac
                 files[agreement_pdf_path(clause_id)] = pdf
         if draft:
             files[f"{pid}/{pdf_name(pid, draft=True)}"] = html_to_pdf(policy_html(state.draft, Letterhead.of(school, pid), None, draft_date), cache)
+    if any(state.current for state in states):
+        published = {state.policy_id: files[f"{state.policy_id}/{pdf_name(state.policy_id)}"] for state in states if state.current}
+        files[HANDBOOK_PDF] = handbook_pdf(Letterhead.of(school, ""), states, published, cache)
     return files

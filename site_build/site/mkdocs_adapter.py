@@ -66,20 +66,39 @@ def run_mkdocs(config_path: Path, where: Path, today: dt.date) -> None:
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled theme templates kept for the whole process: each school's build reuses them."""
+    """Compiled theme templates kept for the whole process: each school's build reuses them.
 
-    def __init__(self) -> None:
+    They are also kept on disk for the next process (`disk`: Jinja's own cache in a folder only this user may
+    open, never in the project, whose files anyone with a pull request could write); Jinja checks each
+    template's source against what was compiled."""
+
+    def __init__(self, disk: jinja2.BytecodeCache | None = None) -> None:
         self.store: dict[str, bytes] = {}
+        self.disk = disk
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.store:
             bucket.bytecode_from_string(self.store[bucket.key])
+        elif self.disk is not None:
+            self.disk.load_bytecode(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            try:
+                self.disk.dump_bytecode(bucket)
+            except OSError:
+                self.disk = None  # a full or read-only disk costs only time
 
 
-_THEME_BYTECODE = _MemoryBytecodeCache()
+def _user_bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return jinja2.FileSystemBytecodeCache()  # /tmp/_jinja2-cache-<uid>, mode 0700, refused unless this user owns it
+    except (RuntimeError, OSError):
+        return None
+
+
+_THEME_BYTECODE = _MemoryBytecodeCache(_user_bytecode_cache())
 _THEME_FILES: dict[tuple, list[str]] = {}
 
 

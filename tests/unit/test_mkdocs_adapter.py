@@ -35,7 +35,7 @@ def test_the_second_build_compiles_no_theme_template(tmp_path: Path, monkeypatch
         return compile_template(self, source, name, filename, raw, defer_init)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
-    monkeypatch.setattr(mkdocs_adapter, "_THEME_BYTECODE", mkdocs_adapter._MemoryBytecodeCache())  # as in a new process
+    monkeypatch.setattr(mkdocs_adapter, "_THEME_BYTECODE", mkdocs_adapter._MemoryBytecodeCache())  # a new process, no disk cache
     monkeypatch.setattr(mkdocs_adapter, "_THEME_FILES", {})
     mkdocs_adapter.run_mkdocs(tiny_site(tmp_path / "one", "# One\n\nHello.\n"), tmp_path / "one.yml", TODAY)
     first = list(compiled)
