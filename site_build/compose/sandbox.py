@@ -8,8 +8,10 @@ padding, replacing, joining, loops, output) is bounded before it runs, with a ti
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import hashlib
 import re
 import signal
 import threading
@@ -25,6 +27,7 @@ from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..errors import InputError
+from ..store.bytecode import user_bytecode_cache
 
 MAX_OUTPUT_CHARS = 200_000  # any one value, and everything one template writes
 MAX_SEQUENCE = 10_000  # items or characters made by repeating a value
@@ -294,10 +297,30 @@ def _compile(source: str, name: str) -> Any:
     if key not in _compiled:
         if len(source) > MAX_SOURCE_CHARS:
             raise TemplateLimitError(f"the text is longer than {MAX_SOURCE_CHARS:,} characters")
-        tree = _bound(ENVIRONMENT.parse(source, name=name, filename=name))
-        code = ENVIRONMENT.compile(tree, name=name, filename=name)  # type: ignore[call-overload]  # a parsed tree is accepted
-        _compiled[key] = ENVIRONMENT.template_class.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None), None)
+        _compiled[key] = ENVIRONMENT.template_class.from_code(ENVIRONMENT, _code(source, name), ENVIRONMENT.make_globals(None), None)
     return _compiled[key]
+
+
+def _code(source: str, name: str) -> Any:
+    """The template compiled with its loops and `~` bounded, from the user's bytecode cache when this engine compiled
+    the same text before (the key names this file's own text, so a changed sandbox compiles everything again)."""
+    bucket = None
+    if _BYTECODE is not None:
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):  # an unreadable entry is compiled again
+            bucket = _BYTECODE.get_bucket(ENVIRONMENT, f"{_ENGINE}:{name}", None, source)
+    if bucket is not None and bucket.code is not None:
+        return bucket.code
+    tree = _bound(ENVIRONMENT.parse(source, name=name, filename=name))
+    code = ENVIRONMENT.compile(tree, name=name, filename=name)  # type: ignore[call-overload]  # a parsed tree is accepted
+    if bucket is not None and _BYTECODE is not None:
+        bucket.code = code
+        with contextlib.suppress(OSError):  # a full or read-only disk costs only time
+            _BYTECODE.set_bucket(bucket)
+    return code
+
+
+_BYTECODE = user_bytecode_cache()
+_ENGINE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def _bound(node: nodes.Node) -> nodes.Node:

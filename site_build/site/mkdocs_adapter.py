@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 
 from ..errors import EngineError
+from ..store.bytecode import user_bytecode_cache
 
 __all__ = ["BasePlugin", "event_priority", "run_mkdocs", "serve_folder"]
 
@@ -68,9 +69,7 @@ def run_mkdocs(config_path: Path, where: Path, today: dt.date) -> None:
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled theme templates kept for the whole process: each school's build reuses them.
 
-    They are also kept on disk for the next process (`disk`: Jinja's own cache in a folder only this user may
-    open, never in the project, whose files anyone with a pull request could write); Jinja checks each
-    template's source against what was compiled."""
+    They are also kept on disk for the next process (`disk`, see store/bytecode.py)."""
 
     def __init__(self, disk: jinja2.BytecodeCache | None = None) -> None:
         self.store: dict[str, bytes] = {}
@@ -80,7 +79,10 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
         if bucket.key in self.store:
             bucket.bytecode_from_string(self.store[bucket.key])
         elif self.disk is not None:
-            self.disk.load_bytecode(bucket)
+            try:
+                self.disk.load_bytecode(bucket)
+            except (OSError, EOFError, ValueError, TypeError):  # an unreadable entry is compiled again
+                bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
@@ -91,14 +93,7 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
                 self.disk = None  # a full or read-only disk costs only time
 
 
-def _user_bytecode_cache() -> jinja2.BytecodeCache | None:
-    try:
-        return jinja2.FileSystemBytecodeCache()  # /tmp/_jinja2-cache-<uid>, mode 0700, refused unless this user owns it
-    except (RuntimeError, OSError):
-        return None
-
-
-_THEME_BYTECODE = _MemoryBytecodeCache(_user_bytecode_cache())
+_THEME_BYTECODE = _MemoryBytecodeCache(user_bytecode_cache())
 _THEME_FILES: dict[tuple, list[str]] = {}
 
 
