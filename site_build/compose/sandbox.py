@@ -27,7 +27,7 @@ from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..errors import InputError
-from ..store.bytecode import user_bytecode_cache
+from ..store.bytecode import UNREADABLE, user_bytecode_cache
 
 MAX_OUTPUT_CHARS = 200_000  # any one value, and everything one template writes
 MAX_SEQUENCE = 10_000  # items or characters made by repeating a value
@@ -306,7 +306,7 @@ def _code(source: str, name: str) -> Any:
     the same text before (the key names this file's own text, so a changed sandbox compiles everything again)."""
     bucket = None
     if _BYTECODE is not None:
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):  # an unreadable entry is compiled again
+        with contextlib.suppress(*UNREADABLE):  # an unreadable entry is compiled again
             bucket = _BYTECODE.get_bucket(ENVIRONMENT, f"{_ENGINE}:{name}", None, source)
     if bucket is not None and bucket.code is not None:
         return bucket.code

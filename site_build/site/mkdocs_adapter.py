@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 
 from ..errors import EngineError
-from ..store.bytecode import user_bytecode_cache
+from ..store.bytecode import UNREADABLE, user_bytecode_cache
 
 __all__ = ["BasePlugin", "event_priority", "run_mkdocs", "serve_folder"]
 
@@ -81,7 +81,7 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
         elif self.disk is not None:
             try:
                 self.disk.load_bytecode(bucket)
-            except (OSError, EOFError, ValueError, TypeError):  # an unreadable entry is compiled again
+            except UNREADABLE:  # an unreadable entry is compiled again
                 bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
+
 import jinja2
+
+UNREADABLE = (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError)  # what a damaged cache entry raises
 
 
 def user_bytecode_cache() -> jinja2.BytecodeCache | None:
