@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..model.release import Letterhead, PolicyState, format_date
-from .pdf import TEMPLATES, PdfCache, html_to_pdf, page_count, version_line
-from .pdf_join import bookmark_pages, join_tagged
+from .pdf import TEMPLATES, PdfCache, html_to_pdf, version_line
+from .pdf_join import bookmark_pages, join_tagged, page_total
 
 MAX_PASSES = 3  # the cover's page numbers depend on how long the cover is: lay it out until that settles
+LINES_A_PAGE = 45  # lines of the cover's table and contents on a page, roughly
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,16 @@ def handbook_pdf(letterhead: Letterhead, states: list[PolicyState], pdfs: Mappin
     parts = [pdfs[state.policy_id] for state in states if state.current]
     digests = [hashlib.sha256(part).hexdigest() for part in parts]
     laid_out = [_bookmarks(part, digest, cache) for part, digest in zip(parts, digests, strict=True)]
-    cover_pages = 1
+    lines = sum(5 + sum(1 for clause in state.current.document.clauses if clause.level == 1) for state in states if state.current)
+    cover_pages = 1 + (lines + 10) // LINES_A_PAGE  # a first guess (a table row and a contents line a policy, its
+    # sections, the heading and the note), usually right
     for _ in range(MAX_PASSES):
         html = _cover_html(letterhead, states, laid_out, cover_pages)
-        counted = page_count(html, cache)
-        if counted == cover_pages:
+        cover = html_to_pdf(html, cache)
+        if page_total(cover) == cover_pages:
             break
-        cover_pages = counted
-    return cache.get("handbook", "\n".join([html, *digests]), lambda: join_tagged([html_to_pdf(html, cache), *parts]))
+        cover_pages = page_total(cover)
+    return cache.get("handbook", "\n".join([html, *digests]), lambda: join_tagged([cover, *parts]))
 
 
 def _bookmarks(pdf: bytes, digest: str, cache: PdfCache) -> tuple[int, dict[str, int]]:
