@@ -130,7 +130,7 @@ class _RenderedPages:
     the pages a saved file changed. A render that logged a warning is never kept, so a broken link is reported
     again on every build."""
 
-    LIMIT = 2000  # pages; a long `serve` session forgets the oldest
+    LIMIT = 300  # pages (a school has a few dozen): the oldest are forgotten, so memory stays flat in a long build
 
     def __init__(self) -> None:
         self.pages: dict[tuple, tuple] = {}

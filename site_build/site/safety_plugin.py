@@ -95,7 +95,7 @@ def accessible(html: str, title: str | None) -> str:
     return TITLE.sub(lambda _: f"<title>{escape(title)}</title>", html, count=1) if title else html
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=256)
 def _finished(html: str, title: str | None) -> str:
     """A built page as published (kept: `serve` rebuilds mostly unchanged pages)."""
     return add_csp(accessible(html, title))
