@@ -44,9 +44,10 @@ system-deps:
 tests/node_modules/axe-core/axe.min.js:
 	npm install --silent --no-save --no-audit --no-fund --prefix tests axe-core@4
 
-# Debian's hugo, for the bench's Hugo arm only (the tests do not need it)
-bench-deps:
+# Debian's hugo, for the bench's Hugo arm, and the typst package, for bench/pdf_engines.py (the tests need neither)
+bench-deps: $(BIN)/policy-site
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES=hugo
+	$(BIN)/pip install --quiet 'typst>=0.15,<0.16'
 
 bench: $(BIN)/policy-site bench-deps
 	$(BIN)/python bench/bench.py --quick

@@ -41,6 +41,7 @@ import collections
 import dataclasses
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import statistics
@@ -613,6 +614,7 @@ def main() -> None:
         print("chromium arm left out: /usr/bin/chromium or the playwright package is missing")
         arms.remove("chromium")
     jobs = released_policies()
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="pdf-engines-") as temp:
         folder = args.keep or Path(temp)
         results = {}
@@ -620,6 +622,8 @@ def main() -> None:
             print(f"{arm}: {args.runs} runs of {len(jobs)} documents ...", flush=True)
             results[arm] = run_arm(arm, args.runs, folder)
         report(results, jobs)
+    print(f"load average (1 min) at start {load:.2f}, at end {os.getloadavg()[0]:.2f}: the seconds compare only between "
+          "runs on an otherwise idle machine")
 
 
 if __name__ == "__main__":
