@@ -786,7 +786,7 @@ def serve_latency(project: Path, slug: str, rounds: int, workdir: Path) -> dict:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-        left = [p.name for p in scratch.iterdir()]
+        left = [p.name for p in scratch.iterdir() if not p.name.startswith("_jinja2-cache-")]  # compiled templates: kept
     return {"slug": slug, "first_build_s": first_build, "latencies_s": latencies, "median_s": median(latencies),
             "exit_code": server.returncode, "stop_s": time.perf_counter() - stopped, "left_behind": left}
 

@@ -307,7 +307,8 @@ def _code(source: str, name: str) -> Any:
     bucket = None
     if _BYTECODE is not None:
         with contextlib.suppress(*UNREADABLE):  # an unreadable entry is compiled again
-            bucket = _BYTECODE.get_bucket(ENVIRONMENT, f"{_ENGINE}:{name}", None, source)
+            key = f"{_ENGINE}:{name}:{hashlib.sha256(source.encode()).hexdigest()}"  # one file holds many passages
+            bucket = _BYTECODE.get_bucket(ENVIRONMENT, key, None, source)
     if bucket is not None and bucket.code is not None:
         return bucket.code
     tree = _bound(ENVIRONMENT.parse(source, name=name, filename=name))

@@ -27,11 +27,13 @@ def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_a_later_run_reuses_the_compiled_text_and_an_edited_text_is_compiled_again(fresh_process: Path,
                                                                                    monkeypatch: pytest.MonkeyPatch):
-    text = "{% for i in range(3) %}{{ school.name }} {% endfor %}"
+    text, item = "{% for i in range(3) %}{{ school.name }} {% endfor %}", "Ask {{ school.name }}."  # one file, two passages
     assert sandbox.render(text, {"school": {"name": "Oak"}}, "clauses/x.md") == "Oak Oak Oak "
+    assert sandbox.render(item, {"school": {"name": "Oak"}}, "clauses/x.md") == "Ask Oak."
     monkeypatch.setattr(sandbox, "_compiled", {})  # the next run
     seen = compiles(monkeypatch)
     assert sandbox.render(text, {"school": {"name": "Elm"}}, "clauses/x.md") == "Elm Elm Elm "
+    assert sandbox.render(item, {"school": {"name": "Elm"}}, "clauses/x.md") == "Ask Elm."
     assert seen == []
     assert sandbox.render(text + "!", {"school": {"name": "Elm"}}, "clauses/x.md") == "Elm Elm Elm !"
     assert seen == [text + "!"]
