@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -208,8 +209,12 @@ def _checked_id(path: Path) -> str:
 def load_clause(path: Path, origin: str, root: Path) -> ClauseSource:
     """Read `clauses/<id>.md` (or an override): front matter, then a Markdown/Jinja body."""
     shown = path.relative_to(root) if path.is_relative_to(root) else path
-    clause_id = _checked_id(path)
-    text = read_text(path).replace("\r\n", "\n")
+    return _parsed_clause(_checked_id(path), shown, origin, read_text(path).replace("\r\n", "\n"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_clause(clause_id: str, shown: Path, origin: str, text: str) -> ClauseSource:
+    """A clause file's text, checked and parsed (kept: `serve` reloads the library after every save)."""
     match = FRONT_MATTER.match(text)
     if not match:
         raise InputError("a clause file must start with front matter between two '---' lines", shown, 1,

@@ -183,7 +183,7 @@ def _source_date(today: dt.date) -> Iterator[None]:
 
 def serve_folder(folder: Path, port: int, watch: list[Path], rebuild: Callable[[], None]) -> None:
     """Serve FOLDER on localhost with live reload; RE-BUILD whenever a file under WATCH changes (until Ctrl-C)."""
-    server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=port, root=str(folder), polling_interval=0.2)
+    server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=port, root=str(folder), polling_interval=0.1)
     for path in watch:
         server.watch(str(path))
     try:
