@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from pathlib import Path
 
 import markdown
@@ -13,6 +12,7 @@ from markupsafe import Markup
 
 from ..model.document import Document
 from ..model.release import Letterhead, Release, format_date
+from ..store.cache_key import cache_name
 from ..store.files import write_atomically
 from .html_clean import clean_html
 from .markdown import print_links
@@ -65,8 +65,8 @@ def policy_html(document: Document, letterhead: Letterhead, release: Release | N
 
 
 class PdfCache:
-    """PDFs, page counts and bookmarks keyed by the SHA-256 of what makes them (print HTML, or a PDF's own digest),
-    so unchanged documents are not laid out, joined or read again."""
+    """PDFs, page counts and bookmarks named by a keyed hash of what makes them (print HTML, or a PDF's own digest),
+    so unchanged documents are not laid out, joined or read again, and no file put in the folder can pose as one."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -74,7 +74,7 @@ class PdfCache:
     def get(self, kind: str, key: str, make) -> bytes:
         if self.folder is None:
             return make()
-        path = self.folder / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.{kind}"
+        path = self.folder / f"{cache_name(key)}.{kind}"
         if path.is_file():
             return path.read_bytes()
         data = make()
