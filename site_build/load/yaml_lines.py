@@ -63,6 +63,9 @@ def parse_yaml(text: str, source: Path | str, first_line: int = 1) -> tuple[Any,
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit, far above MAX_DEPTH
+            raise InputError(f"this YAML is nested far too deeply (more than {MAX_DEPTH} levels)", source, line,
+                             hint="a real file is only a few levels deep; check for runaway brackets") from None
         tab = mark is not None and "\t" in "".join(text.split("\n")[mark.line:mark.line + 1])
         raise InputError(f"this is not valid YAML: {exc.problem or exc}", source, line,
                           "that line has a tab: indent with spaces" if tab else "check the indentation and quoting near that line") from None
