@@ -118,6 +118,73 @@ def build(project: Path, *extra: str) -> tuple[float, int, int]:
     return elapsed, built, int(fresh.group(1)) if fresh else 0
 
 
+def tree_memory(root: int) -> tuple[int, int]:
+    """(PSS, RSS) in bytes of a process and all its descendants, read from /proc (Linux).
+
+    PSS shares each page among the processes that map it, so forked workers' copy-on-write pages count once:
+    it is what the build needs of the machine. The RSS sum counts shared pages in every process."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:  # the process ended while we looked
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    pss = rss = 0
+    for pid in tree:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("Pss:"):
+                pss += int(line.split()[1]) * 1024
+            elif line.startswith("Rss:"):
+                rss += int(line.split()[1]) * 1024
+    return pss, rss
+
+
+def run_measuring_memory(args: list[str], cwd: Path, interval: float = 0.25) -> tuple[float, int, int, str]:
+    """Run a command, sampling its process tree's memory: (wall seconds, peak PSS, peak RSS sum, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(a) for a in args], cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_pss = peak_rss = 0
+    while proc.poll() is None:
+        pss, rss = tree_memory(proc.pid)
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
+        time.sleep(interval)
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(map(str, args))}\n{out}\n{err}")
+    return elapsed, peak_pss, peak_rss, out
+
+
+def memory_figures(temp: Path, count: int) -> dict:
+    """A cold build of `count` fresh synthetic schools (--force, no .cache), with its peak memory."""
+    log(f"memory: generating {count} schools", "memory")
+    project = copy_base(temp / f"memory-{count}")
+    t = time.perf_counter()
+    stats = generate(project, count)
+    generated = time.perf_counter() - t
+    log(f"  generated in {generated:.0f} s; building them cold, sampling memory every 0.25 s")
+    seconds, pss, rss, out = run_measuring_memory([CLI, "build", "--today", BUILD_DATE.isoformat(), "--force"], project)
+    built = sum(1 for line in out.splitlines() if line.startswith("built "))
+    if built != count:
+        raise SystemExit(f"the {count}-school build built only {built}")
+    figures = {"schools": count, "generate_s": generated, "build_s": seconds, "peak_pss_bytes": pss, "peak_rss_sum_bytes": rss,
+               "with_releases": stats["with_releases"], "pages": sum(1 for _ in (project / "site").rglob("*.html")),
+               "pdfs": sum(1 for _ in (project / "site").rglob("*.pdf"))}
+    log(f"  {figures}")
+    return figures
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -878,6 +945,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20 schools throughout (under two minutes on 2 cores)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects (their path is printed)")
+    parser.add_argument("--memory-schools", type=int, default=0, metavar="N",
+                        help="last, build N fresh schools cold and report the build's peak memory (issue 17: N=1000, under 2 GB; "
+                             "about 1.5 s a school on 2 cores)")
     parser.add_argument("--compose-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.compose_worker:
@@ -1005,6 +1075,8 @@ def main() -> None:
         figures["pack"] = pack_figures(head, temp, 8 if args.quick else 30)
         figures["pack_s_per_sheet"] = figures["pack"].get("per_sheet_s")
         figures["compose_policies_per_s"] = figures["compose"]["first_per_s"]
+        if args.memory_schools:
+            figures["memory"] = memory_figures(temp, args.memory_schools)
         figures["total_s"] = time.perf_counter() - started
         figures["load_average_at_end"] = os.getloadavg()
         figures["load_by_step"] = LOADS
@@ -1096,6 +1168,13 @@ def report(f: dict, head_n: int, sizes: list[int]) -> str:
     p = f["pack"]
     if p:
         rows.append((f"agreement pack ({p['sheets']} sheets, CLI)", f"{fmt_s(p['seconds'])} = {p['per_sheet_s']:.3f} s/sheet", "", ""))
+    mem = f.get("memory")
+    if mem:
+        gib = mem["peak_pss_bytes"] / 2**30
+        rows.append((f"peak memory of a cold build of {mem['schools']} schools (PSS of all its processes)",
+                     f"{gib:.2f} GiB (RSS sum {mem['peak_rss_sum_bytes'] / 2**30:.2f} GiB; build {fmt_s(mem['build_s'])}, "
+                     f"{mem['pages']} pages, {mem['pdfs']} PDFs)", "< 2 GB" + ("" if mem["schools"] == 1000 else " (N=1000)"),
+                     verdict(mem["peak_pss_bytes"] < 2e9) if mem["schools"] >= 1000 else ""))
     lines = [
         "",
         f"policy-site benchmark ({f['mode']} mode), build date {f['build_date']}, policy-site --jobs {f['jobs']} (its default)",
