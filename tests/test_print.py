@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -324,3 +325,16 @@ def test_every_pdf_kind_is_tagged_titled_and_free_of_leader_dots(school: Path, t
     assert titles["redline"].startswith("Redline: ")
     assert len(set(titles.values())) == len(titles), f"two kinds of PDF share a title: {titles}"
     assert "L" in _structure(kinds["policy"]).split() or "LI" in _structure(kinds["policy"]), "lists are not tagged"
+
+
+def test_a_one_school_build_lays_out_its_pdfs_beside_mkdocs_and_publishes_the_same_files(school: Path, tmp_path: Path):
+    sites = {}
+    for jobs in ("1", "2"):  # with two jobs the PDFs are laid out in another process while MkDocs builds the pages
+        out = tmp_path / f"site-{jobs}"
+        env = {"POLICY_SITE_CACHE": str(tmp_path / f"cache-{jobs}")}  # nothing laid out before
+        assert run_cli("build", SLUG, "--force", "-j", jobs, "--out", str(out), cwd=school, env=env).code == 0
+        sites[jobs] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert sites["1"] == sites["2"]
+    pdfs = {path: data for path, data in sites["2"].items() if path.suffix == ".pdf"}
+    assert len(pdfs) >= 6 and all(data.startswith(b"%PDF-") and len(data) > 5000 for data in pdfs.values())
+    assert json.loads(sites["2"][Path(SLUG) / "releases.json"])

@@ -19,7 +19,7 @@ from ..errors import ErrorCollector, PolicySiteError
 from ..load.project import Project, load_project, school_slugs
 from ..model.release import PolicyState
 from ..render.pdf import PdfCache
-from ..site.downloads import school_downloads
+from ..site.downloads import NO_DOWNLOADS, school_downloads
 from ..site.pages import school_pages
 from ..site.school_site import build_school_site
 from ..site.trust_index import IndexEntry, index_entry, write_trust_index
@@ -102,7 +102,7 @@ def _build_all(project: Project, states: dict[str, list[PolicyState]], options: 
     slugs = list(project.schools)
     if options.jobs <= 1 or len(slugs) <= 1:
         for slug in slugs:
-            yield slug, _build_one(project, states, options, slug)
+            yield slug, _build_one(project, states, options, slug, alongside=options.jobs > 1)
             on_school(slug)
         return
     # Forked workers inherit the loaded project from the initializer's arguments: nothing is pickled per school.
@@ -168,12 +168,21 @@ def _build_in_worker(slug: str) -> IndexEntry:
     return _build_one(_WORKER["project"], _WORKER["states"], _WORKER["options"], slug)
 
 
-def _build_one(project: Project, states: dict[str, list[PolicyState]], options: BuildOptions, slug: str) -> IndexEntry:
+def _build_one(project: Project, states: dict[str, list[PolicyState]], options: BuildOptions, slug: str,
+               alongside: bool = False) -> IndexEntry:
+    """One school's site; with `alongside`, its PDFs are laid out in another process while MkDocs builds its pages."""
     school = project.schools[slug]
     pages = school_pages(school, states[slug], options.today, options.draft, options.pdfs, options.as_at)
-    files = school_downloads(school.facts, states[slug], options.draft, PdfCache(_cache(options, "pdf")),
-                             options.compose_date) if options.pdfs else {}
-    build_school_site(project, school, pages, files, options.out, options.site_url, options.today)
+    downloads = school_downloads(school.facts, states[slug], options.draft, options.compose_date) if options.pdfs else NO_DOWNLOADS
+    cache = PdfCache(_cache(options, "pdf"))
+    if alongside and downloads.documents:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            laid_out = pool.submit(downloads.files, cache)
+            build_school_site(project, school, pages, downloads.names, laid_out.result, options.out, options.site_url,
+                              options.today)
+    else:
+        build_school_site(project, school, pages, downloads.names, lambda: downloads.files(cache), options.out,
+                          options.site_url, options.today)
     return index_entry(slug, school.facts.name, states[slug], options.today)
 
 

@@ -183,16 +183,15 @@ def measure(sheets: list[Sheet], pack: Pack, cache: PdfCache = NO_CACHE) -> list
     return [replace(sheet, pages=pages[(sheet.title, sheet.person is None)]) for sheet in sheets]
 
 
-def blank_agreement_pdfs(document: Document, school: School, releases: list[Release], cache: PdfCache) -> dict[str, bytes]:
-    """A blank PDF per agreement (a sheet for each role that signs it), keyed by the agreement's clause id."""
-    pdfs = {}
+def blank_agreements(document: Document, school: School, releases: list[Release]) -> dict[str, str]:
+    """The print HTML of a blank copy of each agreement (a sheet for each role that signs it), by its clause id."""
+    blanks = {}
     pack = Pack.of(document, releases)
     for agreement in document.agreements:
         roles = [r for r in _school_roles(document, school) if agreement in _agreements_for(document, r)]
         if roles:
-            sheets = [_sheet(document, agreement, r, None) for r in roles]
-            pdfs[agreement.clause_id] = html_to_pdf(pack.html(Part(tuple(sheets))), cache)
-    return pdfs
+            blanks[agreement.clause_id] = pack.html(Part(tuple(_sheet(document, agreement, r, None) for r in roles)))
+    return blanks
 
 
 def print_pack(pack: Pack, sheets: list[Sheet], register: list[RosterEntry], jobs: int) -> bytes:

@@ -3,13 +3,16 @@
 MkDocs stays a thin layer: every page is rendered here; the generated config takes only the checked
 look from the root mkdocs.yml (load/base_config.py) and adds the school's name, nav, paths,
 and our own plugins and Markdown extensions. Each site is built into a temporary
-folder and swapped in whole, so a failed build never leaves a half-written site.
+folder and swapped in whole, so a failed build never leaves a half-written site. MkDocs sees each download as an
+empty file of its name (enough to check the links to it); the real files replace them in the built site, so the
+PDFs may be laid out while MkDocs works.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import yaml
@@ -33,29 +36,37 @@ MARKDOWN_EXTENSIONS = ["admonition", "site_build.render.markdown_safe", "tables"
 VALIDATION = {"links": {"not_found": "warn", "anchors": "warn", "absolute_links": "warn", "unrecognized_links": "warn"}}
 
 
-def build_school_site(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path,
-                      site_url: str | None, today: dt.date) -> Path:
-    """Build one school's site into out/<slug>, replacing the old one only when the build succeeded."""
+Files = Callable[[], Mapping[str, bytes]]  # the downloads, once laid out
+
+
+def build_school_site(project: Project, school: SchoolSource, pages: SitePages, downloads: list[str], files: Files,
+                      out: Path, site_url: str | None, today: dt.date) -> Path:
+    """Build one school's site into out/<slug>, replacing the old one only when the build succeeded.
+
+    `downloads` names the files the site offers; `files()` gives them, and is called once MkDocs has built the pages."""
     try:
-        return _build(project, school, pages, files, out, site_url, today)
+        return _build(project, school, pages, downloads, files, out, site_url, today)
     except OSError as exc:
         raise OutputError(f"the site could not be written: {exc.strerror or exc}", exc.filename or out,
                           hint="free some disk space or check permissions; the previous site is unchanged") from None
 
 
-def _build(project: Project, school: SchoolSource, pages: SitePages, files: dict[str, bytes], out: Path,
+def _build(project: Project, school: SchoolSource, pages: SitePages, downloads: list[str], files: Files, out: Path,
            site_url: str | None, today: dt.date) -> Path:
     work_dir = work_folder(out, school.slug)
     try:
         docs = work_dir / "docs"
         _write_pages(docs, pages.pages)
-        _write_files(docs, files)
+        _write_files(docs, dict.fromkeys(downloads, b""))
         config_path = work_dir / "mkdocs.yml"
         config = _config(project, school, pages, docs, work_dir / "site")
         if site_url:
             config["site_url"] = f"{site_url.rstrip('/')}/{school.slug}/"
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         run_mkdocs(config_path, school.path, today)
+        made = files()
+        assert sorted(made) == sorted(downloads), "the downloads laid out are the ones named"
+        _write_files(work_dir / "site", made)
         mark(work_dir / "site")
         swap_in(work_dir / "site", out / school.slug)
         return out / school.slug
@@ -103,9 +114,9 @@ def _write_pages(docs: Path, pages: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def _write_files(docs: Path, files: dict[str, bytes]) -> None:
+def _write_files(folder: Path, files: Mapping[str, bytes]) -> None:
     for relative, data in files.items():
-        path = docs / relative
+        path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
