@@ -153,11 +153,12 @@ def test_every_page_has_a_csp_first_in_head_naming_each_inline_script(school_sit
     assert scan_site(school_site) == []
 
 
-def test_a_script_inside_the_article_gets_no_hash_so_the_browser_refuses_it():
+def test_a_script_inside_the_article_or_navigation_gets_no_hash_so_the_browser_refuses_it():
     from site_build.site.safety_plugin import inline_script_hashes
 
     theme = "<script>var theme = 1;</script>"
-    page = f"<html><head></head><body>{theme}<article class='md-content__inner'><script>alert(1)</script></article></body></html>"
+    page = (f"<html><head></head><body>{theme}<nav><script>alert(2)</script></nav>"
+            "<article class='md-content__inner'><script>alert(1)</script></article></body></html>")
     assert inline_script_hashes(page) == inline_script_hashes(f"<html><head></head><body>{theme}</body></html>")
     assert len(inline_script_hashes(page)) == 1
 

@@ -59,11 +59,19 @@ class _InlineScripts(HTMLParser):
             self._current = None
 
 
+def _without(html: str, first: str, last: str) -> str:
+    """`html` less everything from the first `first` to the end of the last `last` (unchanged if they are not in order)."""
+    start, end = html.find(first), html.rfind(last)
+    return html if start < 0 or end < start else html[:start] + html[end + len(last):]
+
+
 def inline_script_hashes(html: str) -> list[str]:
-    """CSP source expressions ('sha256-...') for the inline scripts in `html`, in order, without repeats."""
+    """CSP source expressions ('sha256-...') for the inline scripts in `html`, in order, without repeats.
+
+    The article and the navigation hold no script, so they are not read: a script there would get no hash and not run.
+    """
     parser = _InlineScripts()
-    start, end = html.find("<article"), html.rfind("</article>")  # the article can hold no script: skip parsing it
-    parser.feed(html if start < 0 or end < start else html[:start] + html[end:])
+    parser.feed(_without(_without(html, "<article", "</article>"), "<nav", "</nav>"))
     parser.close()
     hashes = [base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() for script in parser.scripts]
     return [f"'sha256-{digest}'" for digest in dict.fromkeys(hashes)]
