@@ -368,3 +368,19 @@ def test_attribute_lists_set_only_safe_ids_and_classes(text: str):
         assert "__config" not in html
     assert markdown.markdown("[Download](x.pdf){ .md-button }\n\n## T {#2-step}", extensions=MARKDOWN_EXTENSIONS) == \
         '<p><a class="md-button" href="x.pdf">Download</a></p>\n<h2 id="2-step">T</h2>'
+
+
+def test_a_rendered_page_planted_in_the_cache_is_cleaned_again_before_it_is_published(project: Path, tmp_path: Path):
+    cache = {"POLICY_SITE_CACHE": str(tmp_path / "cache")}
+    assert run_cli("build", SCHOOL, "--today", BUILD_DATE, cwd=project, env=cache).code == 0
+    entries = sorted((tmp_path / "cache" / "pages").glob("*.json"))
+    assert entries, "the build kept no rendered page"
+    for entry in entries:  # as if someone who holds this user's cache secret rewrote every entry
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["content"] = f'<p>PLANTED</p><script>alert("{MARK}")</script><img src="x" onerror="{MARK}">' + data["content"]
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli("build", SCHOOL, "--today", BUILD_DATE, "--force", cwd=project, env=cache)
+    assert result.code == 0, result.text
+    home = (project / "site" / SCHOOL / "index.html").read_text(encoding="utf-8")
+    assert "PLANTED" in home, "the rewritten entries were not used"
+    assert scan_site(project / "site" / SCHOOL) == []

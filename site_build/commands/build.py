@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import copyreg
 import datetime as dt
+import functools
 import multiprocessing
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
@@ -20,6 +22,7 @@ from ..load.project import Project, load_project, school_slugs
 from ..model.release import PolicyState
 from ..render.pdf import PdfCache
 from ..site.downloads import NO_DOWNLOADS, school_downloads
+from ..site.mkdocs_adapter import prune_pages
 from ..site.pages import school_pages
 from ..site.school_site import build_school_site
 from ..site.trust_index import IndexEntry, index_entry, write_trust_index
@@ -75,10 +78,14 @@ def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, 
     for slug in skipped:
         on_school(slug)
     if todo:
+        started = time.time()
         project = load_project(root, todo)
         states = _compose(project, options)
         for slug, entry in _build_all(project, states, options, on_school):
             stamps.write(slug, asdict(entry), hashes[slug])
+        rendered = _cache(options, "pages")
+        if rendered and rendered.is_dir() and todo == all_slugs:  # every school built: what none used is out of use
+            prune_pages(rendered, started)
     built = [slug for slug in all_slugs if (options.out / slug / "index.html").is_file()]
     index = _write_index(root, built, options) if options.shard is None else None  # None also when it was already right
     return BuildReport(todo, skipped, index)
@@ -175,14 +182,13 @@ def _build_one(project: Project, states: dict[str, list[PolicyState]], options: 
     pages = school_pages(school, states[slug], options.today, options.draft, options.pdfs, options.as_at)
     downloads = school_downloads(school.facts, states[slug], options.draft, options.compose_date) if options.pdfs else NO_DOWNLOADS
     cache = PdfCache(_cache(options, "pdf"))
+    site = functools.partial(build_school_site, project, school, pages, downloads.names, out=options.out,
+                             site_url=options.site_url, today=options.today, rendered=_cache(options, "pages"))
     if alongside and downloads.documents:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            laid_out = pool.submit(downloads.files, cache)
-            build_school_site(project, school, pages, downloads.names, laid_out.result, options.out, options.site_url,
-                              options.today)
+            site(files=pool.submit(downloads.files, cache).result)
     else:
-        build_school_site(project, school, pages, downloads.names, lambda: downloads.files(cache), options.out,
-                          options.site_url, options.today)
+        site(files=lambda: downloads.files(cache))
     return index_entry(slug, school.facts.name, states[slug], options.today)
 
 

@@ -6,7 +6,11 @@ the imports here and the plugin entry point in pyproject.toml, and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import importlib.metadata
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -21,11 +25,15 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, get_toc
 
 from ..errors import EngineError
+from ..render import markdown_safe
 from ..store.bytecode import UNREADABLE, user_bytecode_cache
+from ..store.cache_key import cache_name
+from ..store.files import write_atomically
 
-__all__ = ["BasePlugin", "event_priority", "run_mkdocs", "serve_folder"]
+__all__ = ["BasePlugin", "event_priority", "prune_pages", "run_mkdocs", "serve_folder"]
 
 
 class _Warnings(logging.Handler):
@@ -39,14 +47,14 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_path: Path, where: Path, today: dt.date) -> None:
+def run_mkdocs(config_path: Path, where: Path, today: dt.date, pages: Path | None = None) -> None:
     """Build the site CONFIG_PATH describes; any MkDocs warning is an error (on `where`, the school's file).
 
     `today` stands in for "now" (sitemap dates, archives), so equal inputs give equal bytes, unless
-    SOURCE_DATE_EPOCH is set already."""
+    SOURCE_DATE_EPOCH is set already. Pages rendered before are taken from the `pages` cache folder."""
     logger = logging.getLogger("mkdocs")
     handler = _Warnings()
-    _RENDERS.warnings = handler
+    _RENDERS.warnings, _RENDERS.folder = handler, pages
     logger.addHandler(handler)
     previous_level = logger.level
     logger.setLevel(logging.WARNING)
@@ -125,22 +133,24 @@ _MKDOCS_RENDER = Page.render
 
 
 class _RenderedPages:
-    """Each page's Markdown rendered to HTML, kept for the whole process and keyed by everything the HTML depends on
-    (the page's Markdown and place, every file's place, the Markdown settings): a rebuild in `serve` renders only
-    the pages a saved file changed. A render that logged a warning is never kept, so a broken link is reported
-    again on every build."""
+    """Each page's Markdown rendered to HTML, kept for the whole process and in the cache folder, and keyed by
+    everything the HTML depends on (the page's Markdown and place, every file's place, the Markdown settings and
+    code): a rebuild renders only the pages a change reached. A render that logged a warning is never kept, so a
+    broken link is reported again on every build. Entries on disk are named by a keyed hash (store/cache_key.py),
+    so none can be planted, and what they hold is cleaned again like any page (safety_plugin.on_page_content)."""
 
-    LIMIT = 300  # pages (a school has a few dozen): the oldest are forgotten, so memory stays flat in a long build
+    LIMIT = 300  # pages kept in memory (a school has a few dozen): the oldest are forgotten, so memory stays flat
 
     def __init__(self) -> None:
         self.pages: dict[tuple, tuple] = {}
         self.warnings: _Warnings | None = None
+        self.folder: Path | None = None
         self._render = _MKDOCS_RENDER
 
     def render(self, page: Page, config, files) -> None:
-        key = (page.markdown, page.file.src_uri, page.file.dest_uri, _files_key(files), config["use_directory_urls"],
+        key = (_ENGINE, page.markdown, page.file.src_uri, page.file.dest_uri, _files_key(files), config["use_directory_urls"],
                repr(config["markdown_extensions"]), repr(config["mdx_configs"]), repr(config["validation"]))
-        kept = self.pages.get(key)
+        kept = self.pages.get(key) or self._read(key)
         if kept is not None:
             page.content, page.toc, page._title_from_render, page.present_anchor_ids, links = kept
             page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in links.items()}
@@ -150,20 +160,68 @@ class _RenderedPages:
         if self.warnings and len(self.warnings.messages) > warned:
             return
         links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}
+        self._keep(key, (page.content, page.toc, page._title_from_render, page.present_anchor_ids, links))
+
+    def _remember(self, key: tuple, kept: tuple) -> tuple:
         if len(self.pages) >= self.LIMIT:
             self.pages.pop(next(iter(self.pages)))
-        self.pages[key] = (page.content, page.toc, page._title_from_render, page.present_anchor_ids, links)
+        self.pages[key] = kept
+        return kept
+
+    def _keep(self, key: tuple, kept: tuple) -> None:
+        self._remember(key, kept)
+        if self.folder is not None:
+            content, toc, title, anchors, links = kept
+            data = {"content": content, "toc": [_token(link) for link in toc], "title": title, "anchors": sorted(anchors),
+                    "links": links}
+            try:
+                write_atomically(self._path(key), json.dumps(data).encode("utf-8"))
+            except OSError:
+                self.folder = None  # a full or read-only disk costs only time
+
+    def _read(self, key: tuple) -> tuple | None:
+        if self.folder is None:
+            return None
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_bytes())
+            os.utime(path)  # used by this build: kept when the cache is pruned (prune_pages)
+        except (OSError, ValueError):  # not there (or gone since): render it
+            return None
+        return self._remember(key, (data["content"], get_toc(data["toc"]), data["title"], set(data["anchors"]), data["links"]))
+
+    def _path(self, key: tuple) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{cache_name(repr(key))}.json"
 
 
-def _files_key(files) -> tuple:
-    """Where every file of a build is and goes (computed once per build)."""
+def _token(link: AnchorLink) -> dict:
+    """A table-of-contents entry as the Markdown toc extension gives it (what MkDocs' get_toc reads)."""
+    return {"level": link.level, "id": link.id, "name": link.title, "children": [_token(child) for child in link.children]}
+
+
+def prune_pages(folder: Path, before: float) -> None:
+    """Forget the cached pages no build has used since `before` (a timestamp): after a build of every school, pages
+    that went out of use (an old clause's words, a renamed file) do not pile up."""
+    for path in folder.glob("*.json"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < before:
+                path.unlink()
+
+
+def _files_key(files) -> str:
+    """Where every file of a build is and goes, as a digest (computed once per build)."""
     key = getattr(files, "_policy_site_key", None)
     if key is None:
-        key = tuple(sorted((file.src_uri, file.dest_uri) for file in files))
+        places = sorted((file.src_uri, file.dest_uri) for file in files)
+        key = hashlib.sha256(json.dumps(places).encode("utf-8")).hexdigest()
         files._policy_site_key = key
     return key
 
 
+# What else a page's HTML depends on: the Markdown and MkDocs versions, and our Markdown extension.
+_ENGINE = "|".join([importlib.metadata.version("markdown"), importlib.metadata.version("mkdocs"),
+                    hashlib.sha256(Path(markdown_safe.__file__).read_bytes()).hexdigest()])
 _RENDERS = _RenderedPages()
 Page.render = lambda page, config, files: _RENDERS.render(page, config, files)  # type: ignore[method-assign, assignment]
 

@@ -40,19 +40,20 @@ Files = Callable[[], Mapping[str, bytes]]  # the downloads, once laid out
 
 
 def build_school_site(project: Project, school: SchoolSource, pages: SitePages, downloads: list[str], files: Files,
-                      out: Path, site_url: str | None, today: dt.date) -> Path:
+                      out: Path, site_url: str | None, today: dt.date, rendered: Path | None = None) -> Path:
     """Build one school's site into out/<slug>, replacing the old one only when the build succeeded.
 
-    `downloads` names the files the site offers; `files()` gives them, and is called once MkDocs has built the pages."""
+    `downloads` names the files the site offers; `files()` gives them, and is called once MkDocs has built the pages.
+    `rendered` is the cache folder of pages rendered by earlier builds."""
     try:
-        return _build(project, school, pages, downloads, files, out, site_url, today)
+        return _build(project, school, pages, downloads, files, out, site_url, today, rendered)
     except OSError as exc:
         raise OutputError(f"the site could not be written: {exc.strerror or exc}", exc.filename or out,
                           hint="free some disk space or check permissions; the previous site is unchanged") from None
 
 
 def _build(project: Project, school: SchoolSource, pages: SitePages, downloads: list[str], files: Files, out: Path,
-           site_url: str | None, today: dt.date) -> Path:
+           site_url: str | None, today: dt.date, rendered: Path | None) -> Path:
     work_dir = work_folder(out, school.slug)
     try:
         docs = work_dir / "docs"
@@ -63,7 +64,7 @@ def _build(project: Project, school: SchoolSource, pages: SitePages, downloads: 
         if site_url:
             config["site_url"] = f"{site_url.rstrip('/')}/{school.slug}/"
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-        run_mkdocs(config_path, school.path, today)
+        run_mkdocs(config_path, school.path, today, rendered)
         made = files()
         assert sorted(made) == sorted(downloads), "the downloads laid out are the ones named"
         _write_files(work_dir / "site", made)

@@ -101,3 +101,44 @@ def test_a_page_whose_link_target_went_is_rendered_again_and_stops_the_build(tmp
     for _ in range(2):  # a render that warned is never reused: the second build fails too
         with pytest.raises(EngineError, match="rules.md"):
             rebuild(tmp_path, pages)
+
+
+def test_a_new_process_takes_unchanged_pages_from_the_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    pages = {"index.md": "# Home\n\n## Rules\n\nSee [the rules](rules.md#old-rules).\n", "rules.md": "# Rules\n\n## Old rules\n\nOld.\n"}
+    cache = tmp_path / "cache"
+
+    def build_in_a_new_process() -> list[str]:
+        renders = mkdocs_adapter._RenderedPages()  # nothing in memory
+        render, converted = renders._render, []
+
+        def counting(page, config, files) -> None:
+            converted.append(page.file.src_uri)
+            render(page, config, files)
+
+        renders._render = counting
+        monkeypatch.setattr(mkdocs_adapter, "_RENDERS", renders)
+        for name, text in pages.items():
+            (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+        mkdocs_adapter.run_mkdocs(tmp_path / "mkdocs.yml", Path("schools/x/school.yml"), TODAY, cache)
+        return converted
+
+    tiny_site(tmp_path, "", validation={"links": {"not_found": "warn", "anchors": "warn"}})
+    assert sorted(build_in_a_new_process()) == ["index.md", "rules.md"]
+    first = (tmp_path / "site" / "index.html").read_bytes()
+    assert build_in_a_new_process() == []
+    assert (tmp_path / "site" / "index.html").read_bytes() == first  # its table of contents and links too
+    pages["rules.md"] = "# Rules\n\n## New rules\n\nNew.\n"  # the anchor the cached home page links to is gone
+    with pytest.raises(EngineError, match="old-rules"):
+        build_in_a_new_process()
+
+
+def test_pruning_forgets_only_the_pages_no_build_used_since(tmp_path: Path):
+    tiny_site(tmp_path, "# Home\n\nHello.\n")
+    stale = tmp_path / "cache" / "stale.json"
+    stale.parent.mkdir()
+    stale.write_text("{}", encoding="utf-8")
+    os.utime(stale, (0, 0))
+    started = stale.stat().st_mtime + 1
+    mkdocs_adapter.run_mkdocs(tmp_path / "mkdocs.yml", Path("schools/x/school.yml"), TODAY, tmp_path / "cache")
+    mkdocs_adapter.prune_pages(tmp_path / "cache", started)
+    assert not stale.exists() and len(list((tmp_path / "cache").glob("*.json"))) == 1
