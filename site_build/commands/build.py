@@ -113,6 +113,8 @@ def _build_all(project: Project, states: dict[str, list[PolicyState]], options: 
             on_school(slug)
         return
     # Forked workers inherit the loaded project from the initializer's arguments: nothing is pickled per school.
+    # Schools with approved policies (PDFs to lay out) go first, so no long one is left to run alone at the end.
+    slugs.sort(key=lambda slug: -sum(1 for state in states[slug] if state.current) if options.pdfs else 0)
     with ProcessPoolExecutor(max_workers=min(options.jobs, len(slugs)), mp_context=multiprocessing.get_context("fork"),
                              initializer=_start_worker, initargs=(project, states, options)) as pool:
         futures = {pool.submit(_build_in_worker, slug): slug for slug in slugs}

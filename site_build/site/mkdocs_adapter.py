@@ -107,7 +107,7 @@ _THEME_FILES: dict[tuple, list[str]] = {}
 
 def share_compiled_templates(theme) -> None:
     """MkDocs makes a fresh theme environment per build: give it our compiled templates (about half a
-    build's time) and the theme's file list (Material's folder holds thousands of icons to walk)."""
+    build's time) and the theme's file list (Material's folder holds thousands of icons), listed once a process."""
     make_env = theme.get_env
     key = (tuple(theme.dirs), tuple(theme.static_templates))
 
@@ -120,13 +120,28 @@ def share_compiled_templates(theme) -> None:
             if extensions is not None or filter_func is None:
                 return list_templates(extensions, filter_func)
             if key not in _THEME_FILES:
-                _THEME_FILES[key] = list_templates(filter_func=filter_func)
+                listed = _theme_files(theme.dirs, filter_func)
+                _THEME_FILES[key] = list_templates(filter_func=filter_func) if listed is None else listed
             return _THEME_FILES[key]
 
         env.list_templates = cached_list_templates
         return env
 
     theme.get_env = get_env
+
+
+def _theme_files(dirs: list[str], keep: Callable[[str], bool]) -> list[str] | None:
+    """The theme's files MkDocs' filter `keep` lets through, as Jinja's FileSystemLoader lists them, but without
+    walking hidden folders (Material keeps 14,000 icons in `.icons/`), which the filter drops anyway; None if it
+    would not drop them."""
+    if keep(".hidden") or keep("folder/.hidden"):
+        return None
+    found: set[str] = set()
+    for top in dirs:
+        for folder, subfolders, names in os.walk(top):
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            found.update(os.path.relpath(os.path.join(folder, name), top).replace(os.sep, "/") for name in names)
+    return [name for name in sorted(found) if keep(name)]
 
 
 _MKDOCS_RENDER = Page.render

@@ -142,3 +142,28 @@ def test_pruning_forgets_only_the_pages_no_build_used_since(tmp_path: Path):
     mkdocs_adapter.run_mkdocs(tmp_path / "mkdocs.yml", Path("schools/x/school.yml"), TODAY, tmp_path / "cache")
     mkdocs_adapter.prune_pages(tmp_path / "cache", started)
     assert not stale.exists() and len(list((tmp_path / "cache").glob("*.json"))) == 1
+
+
+def test_the_theme_file_list_skips_hidden_paths_first_and_is_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import fnmatch
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    monkeypatch.setattr(mkdocs_adapter, "_THEME_FILES", {})
+    config = load_config(config_file=str(tiny_site(tmp_path, "# Home\n")))
+    matches = []
+    match = fnmatch.fnmatch
+    monkeypatch.setattr(fnmatch, "fnmatch", lambda name, pattern: matches.append(name) or match(name, pattern))
+
+    def theme_files() -> list[str]:
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)  # MkDocs' own filter of the theme's files
+        return sorted(file.src_uri for file in files)
+
+    theirs, their_matches = theme_files(), len(matches)
+    matches.clear()
+    mkdocs_adapter.share_compiled_templates(config.theme)
+    assert theme_files() == theirs and "assets/javascripts/iframe-worker-shim.js" not in theirs
+    assert any(name.endswith(".css") for name in theirs)
+    assert len(matches) < their_matches / 10, "hidden paths (Material's icons) were listed and matched"
