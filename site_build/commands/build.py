@@ -9,10 +9,12 @@ from __future__ import annotations
 import copyreg
 import datetime as dt
 import functools
+import gc
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -115,18 +117,24 @@ def _build_all(project: Project, states: dict[str, list[PolicyState]], options: 
     # Forked workers inherit the loaded project from the initializer's arguments: nothing is pickled per school.
     # Schools with approved policies (PDFs to lay out) go first, so no long one is left to run alone at the end.
     slugs.sort(key=lambda slug: -sum(1 for state in states[slug] if state.current) if options.pdfs else 0)
-    with ProcessPoolExecutor(max_workers=min(options.jobs, len(slugs)), mp_context=multiprocessing.get_context("fork"),
-                             initializer=_start_worker, initargs=(project, states, options)) as pool:
-        futures = {pool.submit(_build_in_worker, slug): slug for slug in slugs}
-        errors = ErrorCollector()
-        for future in as_completed(futures):
-            slug = futures[future]
-            try:
-                yield slug, future.result()
-            except PolicySiteError as exc:
-                errors.add(exc)
-            on_school(slug)
-        errors.raise_if_any()
+    errors = ErrorCollector()
+    for start in range(0, len(slugs), SCHOOLS_PER_POOL):
+        share = slugs[start:start + SCHOOLS_PER_POOL]
+        with _workers(min(options.jobs, len(share)), project, states, options) as pool:
+            futures = {pool.submit(_build_in_worker, slug): slug for slug in share}
+            for future in as_completed(futures):
+                slug = futures[future]
+                try:
+                    yield slug, future.result()
+                except PolicySiteError as exc:
+                    errors.add(exc)
+                on_school(slug)
+    errors.raise_if_any()
+
+
+# Workers are replaced after this many schools: what each copied of the parent's memory (every object it touched
+# is copied, page by page) and its caches go with it, so a build of 1,000 schools needs no more memory than 100.
+SCHOOLS_PER_POOL = 100
 
 
 MIN_SCHOOLS_PER_JOB = 4  # composing fewer schools than this in a worker saves less than starting it costs
@@ -142,8 +150,7 @@ def _compose(project: Project, options: BuildOptions) -> dict[str, list[PolicySt
         return policy_states(project, options.compose_date, reasons=options.draft)
     composed: dict[str, list[PolicyState]] = {}
     errors = ErrorCollector()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_start_worker, initargs=(project, {}, options)) as pool:
+    with _workers(jobs, project, {}, options) as pool:
         for future in [pool.submit(_compose_in_worker, slugs[index::jobs]) for index in range(jobs)]:
             try:
                 composed.update(future.result())
@@ -167,6 +174,21 @@ copyreg.pickle(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))
 
 
 _WORKER: dict = {}  # set in each worker process only
+
+
+@contextmanager
+def _workers(count: int, project: Project, states: dict[str, list[PolicyState]], options: BuildOptions) -> Iterator[ProcessPoolExecutor]:
+    """Forked worker processes that share this one's loaded project and composed policies, page for page.
+
+    The garbage collector's hold on those objects is frozen first: a collection in a worker would otherwise write to
+    every object it inherited, and so copy every page of them (for 1,000 schools, hundreds of megabytes a worker)."""
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_worker, initargs=(project, states, options)) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _start_worker(project: Project, states: dict[str, list[PolicyState]], options: BuildOptions) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from conftest import edit_school
 
 from site_build.commands import build
 from site_build.commands.school_policy import policy_states
-from site_build.errors import PolicySiteError
+from site_build.errors import OutputError, PolicySiteError
 from site_build.load.project import load_project
 
 TODAY = dt.date(2026, 11, 23)
@@ -41,3 +42,23 @@ def test_problems_in_schools_composed_by_different_workers_are_all_reported(proj
         build._compose(load_project(project), options(project, 2))
     message = str(caught.value)
     assert all(f"schools/{slug}/" in message for slug in broken), message
+
+
+def test_workers_replaced_between_shares_build_every_school_and_report_every_failure(project: Path,
+                                                                                    monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(build, "SCHOOLS_PER_POOL", 2)  # the example schools in pools of two, each pool new workers
+    slugs = sorted(path.parent.name for path in (project / "schools").glob("*/school.yml"))
+    report = build.build(project, None, options(project, 2))
+    assert sorted(report.built) == slugs and all((project / "site" / slug / "index.html").is_file() for slug in slugs)
+    build_one = build._build_one
+    failing = {slugs[0], slugs[-1]}
+
+    def sometimes(project, states, options, slug, alongside=False):
+        if slug in failing:
+            raise OutputError("the site could not be written", f"site/{slug}")
+        return build_one(project, states, options, slug, alongside)
+
+    monkeypatch.setattr(build, "_build_one", sometimes)  # forked workers inherit it
+    with pytest.raises(PolicySiteError) as caught:
+        build.build(project, None, replace(options(project, 2), force=True))
+    assert all(f"site/{slug}:" in str(caught.value) for slug in failing), str(caught.value)
