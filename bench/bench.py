@@ -1054,7 +1054,7 @@ def main() -> None:
         if not args.quick:
             log(f"  {plain_seq:.1f} s; and {info['nproc']} at a time")
             plain_par = run_plain_mkdocs(configs, info["nproc"])
-        log(f"  {plain_seq:.1f} s; the same PDFs laid out by WeasyPrint, one process per school, one after another",
+        log(f"  {plain_par or plain_seq:.1f} s; the same PDFs laid out by WeasyPrint, one process per school, one after another",
             "plain weasyprint")
         plain_pdf, documents = run_plain_weasyprint(configs)
         log(f"  {plain_pdf:.1f} s for {documents} documents")
