@@ -83,6 +83,20 @@ def test_outputs_refuse_project_files_and_symbolic_links(project: Path, tmp_path
     assert school_yml.read_bytes() == before
 
 
+def test_a_cache_folder_linked_to_another_folder_is_refused_and_nothing_is_written_through_it(project: Path):
+    own_cache = {"POLICY_SITE_CACHE": ""}  # the project's own .cache/, which a pull request can commit
+    (project / ".cache").symlink_to("clauses")
+    before = snapshot(project)
+    assert_clean_failure(run_cli("build", SLUG, cwd=project, env=own_cache), "link to another folder", "delete")
+    (project / ".cache").unlink()
+    (project / ".cache" / "stamps").mkdir(parents=True)
+    (project / ".cache" / "stamps" / "linked").symlink_to(project / "schools" / SLUG / "releases")
+    assert_clean_failure(run_cli("build", SLUG, cwd=project, env=own_cache), ".cache/stamps/linked")
+    assert snapshot(project) == before and not (project / "site" / SLUG).exists()
+    (project / ".cache" / "stamps" / "linked").unlink()
+    assert run_cli("build", SLUG, cwd=project, env=own_cache).code == 0
+
+
 def test_status_writes_a_readable_csv_elsewhere(project: Path, tmp_path: Path):
     result = run_cli("status", "--csv", str(tmp_path / "status.csv"), "--ics", str(tmp_path / "reviews.ics"), cwd=project)
     assert result.code == 0, result.text

@@ -29,7 +29,7 @@ from ..site.pages import school_pages
 from ..site.school_site import build_school_site
 from ..site.trust_index import IndexEntry, index_entry, write_trust_index
 from ..store.files import output_folder
-from ..store.output_paths import check_output_folder
+from ..store.output_paths import check_cache_folder, check_output_folder
 from ..store.stamps import Stamps
 from .school_policy import policy_states
 
@@ -64,6 +64,8 @@ def build(root: Path, schools: list[str] | None, options: BuildOptions,
           on_school: Callable[[str], None] = lambda slug: None) -> BuildReport:
     """Build the named schools' sites (all by default), then the trust index of every school built so far."""
     check_output_folder(root, options.out, "--out")
+    if options.cache:
+        check_cache_folder(root, options.cache)
     with output_folder(options.out):
         return _build_locked(root, schools, options, on_school)
 

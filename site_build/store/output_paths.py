@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import OutputError
@@ -41,6 +42,20 @@ def check_output_folder(root: Path, folder: Path, option: str) -> Path:
             raise OutputError(f"{option} {where} the project's {name}/ folder, which holds its inputs", folder,
                               hint=f"build into a folder of its own, e.g. {option} {project / 'site'}")
     return target
+
+
+def check_cache_folder(root: Path, folder: Path) -> None:
+    """Refuse a cache folder inside the project that is, or holds, a symbolic link to a folder: a pull request could
+    commit `.cache` (or `.cache/stamps`) as a link to clauses/ or a school's releases, and the build would write there."""
+    if not folder.absolute().is_relative_to(root.absolute()):
+        return  # a folder the user chose outside the project (POLICY_SITE_CACHE)
+    links = [folder] if folder.is_symlink() else []
+    if not links and folder.is_dir():
+        for parent, subfolders, _ in os.walk(folder):
+            links += [Path(parent, name) for name in subfolders if Path(parent, name).is_symlink()]
+    if links:
+        raise OutputError("the build's cache folder is, or holds, a link to another folder: the build would write there",
+                          links[0], hint=f"delete {folder} (it holds only what a build makes again) and build again")
 
 
 def _source_folder_holding(root: Path, target: Path) -> str | None:
