@@ -29,10 +29,12 @@ class Handbook:
 
     def __init__(self, school: SchoolSource, outlines: Mapping[str, OutlineSource], library: Mapping[str, ClauseSource],
                  helpers: Mapping[str, Callable[..., Markup]], as_at: dt.date, home: Shape,
-                 published: Mapping[str, Mapping[str, str]]):
+                 published: Mapping[str, Mapping[str, str]], shapes: dict[str, Shape | None] | None = None):
+        """`shapes`: the school's policies already shaped as at `as_at` (None: failed), shared between its policies."""
         self.school, self.outlines, self.library, self.helpers, self.as_at = school, outlines, library, helpers, as_at
         self.home, self.published = home, published
-        self._shapes: dict[str, Shape | None] = {home.outline.id: home}
+        self._shapes = {} if shapes is None else shapes
+        self._shapes[home.outline.id] = home
 
     def has(self, target: str) -> bool:
         """Whether `ref(target)` would resolve."""

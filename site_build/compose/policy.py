@@ -24,8 +24,8 @@ from .as_at import variables_as_at
 from .handbook import Handbook, published_numbers
 from .markdown_rules import check_composed, check_source, image_targets, plain_data
 from .roles import resolve_duties, template_helpers
-from .sandbox import render
-from .shape import Locator, shape
+from .sandbox import is_static, render
+from .shape import Locator, Shape, shape
 
 
 def compose_all(project: Project, as_at: dt.date,
@@ -38,13 +38,14 @@ def compose_all(project: Project, as_at: dt.date,
     documents = {}
     for slug, school in project.schools.items():
         approved = {policy_id: releases.get((slug, policy_id), ()) for policy_id in school.facts.policies}
+        shapes: dict[str, Shape | None] = {}  # shared by the school's policies, for their references to each other
         for policy_id in school.facts.policies:
             outline = project.outlines.get(policy_id)
             if outline and project.unreadable & set(outline.clause_lines):
                 continue  # a clause file it needs did not load, and says why: composing it would only echo that
             try:
                 documents[slug, policy_id] = compose_policy(school, outline_for(project, school, policy_id), project.clauses,
-                                                             project.roles, as_at, project.outlines, approved)
+                                                             project.roles, as_at, project.outlines, approved, shapes)
             except PolicySiteError as exc:
                 errors.add(exc)
         try:
@@ -80,17 +81,19 @@ def outline_for(project: Project, school: SchoolSource, policy_id: str) -> Outli
 
 
 def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mapping[str, ClauseSource], roles: RolesSource,
-                   as_at: dt.date, outlines: Mapping[str, OutlineSource], releases: Mapping[str, Sequence[Release]]) -> Document:
+                   as_at: dt.date, outlines: Mapping[str, OutlineSource], releases: Mapping[str, Sequence[Release]],
+                   shapes: dict[str, Shape | None] | None = None) -> Document:
     """Compose one school's policy as at a date: select, place, number, then render every clause.
 
     Only the clauses, items, passages and variable editions in force on `as_at` are used. `outlines` (every policy's)
-    and `releases` (the school's approved versions of each of its policies) are for references to its other policies."""
+    and `releases` (the school's approved versions of each of its policies) are for references to its other policies;
+    `shapes`, the school's policies already shaped as at the same date, saves shaping them again."""
     settings = school.facts.policies.get(outline.id, PolicySettings())
     where = Locator(school, outline.id)
     _check_variables(settings, library, school, where)
     helpers = template_helpers(resolve_duties(school, roles))
-    shaped = shape(school, outline, library, helpers, as_at)
-    handbook = Handbook(school, outlines, library, helpers, as_at, shaped, published_numbers(releases, as_at))
+    shaped = (shapes or {}).get(outline.id) or shape(school, outline, library, helpers, as_at)  # None: say why now
+    handbook = Handbook(school, outlines, library, helpers, as_at, shaped, published_numbers(releases, as_at), shapes)
     clauses, meets = [], []
     for node, number, level in shaped.tree.numbered():
         source = node.source
@@ -100,12 +103,8 @@ def compose_policy(school: SchoolSource, outline: OutlineSource, library: Mappin
         items = [text for _, text in chosen_items]
         clause_context["items"] = items
         clause_context["item_list"] = lambda items=items, numbered=source.meta.numbered: Markup(_markdown_list(items, numbered))
-        check_source(source.meta.title, source.path, source.line("title"))
-        check_source(source.body, source.path, source.body_line)
-        title_text = render(source.meta.title, clause_context, source.path, source.line("title") or 1).strip()
-        check_composed(title_text, source.path, source.line("title"))
-        text = render(source.body, clause_context, source.path, source.body_line).strip()
-        check_composed(text, source.path, source.body_line)
+        title_text = _render_checked(source.meta.title, clause_context, source.path, source.line("title"))
+        text = _render_checked(source.body, clause_context, source.path, source.body_line)
         _check_images(text, school, source)
         clauses.append(Clause(source.id, number, title_text, _tidy(text), level, node.origin))
         meets.append((source.id, _requirements_met(source, [item_id for item_id, _ in chosen_items])))
@@ -174,15 +173,27 @@ def _items(source: ClauseSource, settings: PolicySettings, school: SchoolSource,
             raise InputError(f"cannot drop item '{dropped}' from '{source.id}': no such item", school.path,
                               where("items", source.id, "drop"), hint=did_you_mean(dropped, library_ids, "check the name against the items."))
         selected = [entry for entry in selected if entry[0] != dropped]
-    return [(item_id, _render_item(text, context, file, line)) for item_id, text, file, line in selected]
+    return [(item_id, _render_checked(text, context, file, line)) for item_id, text, file, line in selected]
 
 
-def _render_item(text: str, context: dict[str, Any], file: Path, line: int | None) -> str:
-    """A list item is checked like a clause body, before and after its template runs."""
+def _render_checked(text: str, context: dict[str, Any], file: Path, line: int | None) -> str:
+    """Clause text (a title, body or list item) checked as written, rendered, and checked as composed.
+
+    The checks are pure, so text with no template tags, the same in every school, is checked once a process."""
+    if text in _CHECKED_AS_IS:
+        return _CHECKED_AS_IS[text]
     check_source(text, file, line)
     rendered = render(text, context, file, line or 1).strip()
     check_composed(rendered, file, line)
+    if is_static(text):
+        if len(_CHECKED_AS_IS) >= MAX_CHECKED_AS_IS:
+            _CHECKED_AS_IS.clear()
+        _CHECKED_AS_IS[text] = rendered
     return rendered
+
+
+_CHECKED_AS_IS: dict[str, str] = {}  # text with no tags -> itself composed, once it passed both checks
+MAX_CHECKED_AS_IS = 20_000  # distinct texts: the library's, and the schools' own (a bound on memory only)
 
 
 def _markdown_list(items: list[str], numbered: bool) -> str:

@@ -255,6 +255,8 @@ _compiled: dict[tuple[str, str], Any] = {}
 
 def render(source: str, context: dict[str, Any], file: Path | str, first_line: int = 1) -> str:
     """Render `source` (from `file`, starting at `first_line`) with plain-data `context`, or raise InputError."""
+    if is_static(source):
+        return source
     try:
         with _limits():
             return "".join(_compile(source, str(file)).generate(context))
@@ -278,6 +280,11 @@ def render(source: str, context: dict[str, Any], file: Path | str, first_line: i
     except (TemplateError, ArithmeticError, TypeError, ValueError, RecursionError, LookupError, SyntaxError,
             NameError, AttributeError) as exc:  # what Jinja or the compiled template raise on absurd input
         raise InputError(f"template error: {exc}", file, _line(_template_line(exc, str(file)), first_line)) from None
+
+
+def is_static(source: str) -> bool:
+    """True for text Jinja would write back unchanged: no tag, comment or carriage return, and not too long."""
+    return "{" not in source and "\r" not in source and len(source) <= MAX_SOURCE_CHARS
 
 
 def evaluate(expression: str, context: dict[str, Any], file: Path | str, line: int | None) -> bool:

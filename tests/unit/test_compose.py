@@ -231,3 +231,26 @@ def test_a_clause_is_signed_in_one_policy_only(mini: Path):
     [error] = errors_of(mini)
     assert str(error.file) == "schools/oak-primary/school.yml"
     assert "'pupil-phones' is an agreement in both the Acceptable use policy and the Mobile phones policy" in error.message
+
+
+def test_text_without_tags_composes_exactly_as_the_template_engine_would_write_it():
+    from site_build.compose.sandbox import ENVIRONMENT, is_static
+    from site_build.load.project import load_project as load
+
+    library = load(Path(__file__).parents[2]).clauses.values()
+    texts = [text for source in library for text in (source.meta.title, source.body, *(i.text for i in source.meta.items))]
+    texts += ["  lead and trail \n\n", "100% ] ) # * _ \\ } ` | ~ ! ?", "tab\tend\n", "", "é — ‘quoted’ \u00a0"]
+    static = [text for text in texts if is_static(text)]
+    assert len(static) > 100 and not is_static("a {{ b }}") and not is_static("line\r\nend")
+    for text in static:
+        assert ENVIRONMENT.from_string(text).render() == text
+
+
+def test_the_same_faulty_text_without_tags_is_reported_in_each_school_that_has_it(mini: Path):
+    item = "\n          - id: shout\n            text: <b>Read this</b>\n"
+    oak = mini / "schools" / "oak-primary" / "school.yml"
+    oak.write_text(oak.read_text().replace("        add:\n          - parents", "        add:" + item + "          - parents"))
+    acorn = mini / "schools" / "acorn-nursery" / "school.yml"
+    acorn.write_text(acorn.read_text().replace("aup: {}", "aup:\n    items:\n      cheat-sheet:\n        add:" + item))
+    errors = errors_of(mini)
+    assert sorted(e.file.parent.name for e in errors if "raw HTML" in e.message) == ["acorn-nursery", "oak-primary"]
