@@ -22,7 +22,7 @@ from types import MappingProxyType
 from ..errors import ErrorCollector, PolicySiteError
 from ..load.project import Project, load_project, school_slugs
 from ..model.release import PolicyState
-from ..render.pdf import PdfCache
+from ..render.pdf import PdfCache, load_layout_engine
 from ..site.downloads import NO_DOWNLOADS, school_downloads
 from ..site.mkdocs_adapter import prune_pages
 from ..site.pages import school_pages
@@ -83,10 +83,11 @@ def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, 
         on_school(slug)
     if todo:
         started = time.time()
-        project = load_project(root, todo)
-        states = _compose(project, options)
-        for slug, entry in _build_all(project, states, options, on_school):
-            stamps.write(slug, asdict(entry), hashes[slug])
+        with _layout_process(root, todo, options) as layout:
+            project = load_project(root, todo)
+            states = _compose(project, options)
+            for slug, entry in _build_all(project, states, options, on_school, layout):
+                stamps.write(slug, asdict(entry), hashes[slug])
         rendered = _cache(options, "pages")
         if rendered and rendered.is_dir() and todo == all_slugs:  # every school built: what none used is out of use
             prune_pages(rendered, started)
@@ -107,13 +108,30 @@ def _chosen(all_slugs: list[str], schools: list[str] | None, shard: tuple[int, i
     return all_slugs
 
 
+@contextmanager
+def _layout_process(root: Path, todo: list[str], options: BuildOptions) -> Iterator[ProcessPoolExecutor | None]:
+    """For one school with approved policies, on several cores: a process to lay out its PDFs while MkDocs builds its
+    pages, started first, so that it loads the layout engine while this one loads and composes the school."""
+    if options.jobs <= 1 or len(todo) != 1 or not options.pdfs or not (options.draft or _has_releases(root, todo[0])):
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool.submit(load_layout_engine)
+        yield pool
+
+
+def _has_releases(root: Path, slug: str) -> bool:
+    folder = root / "schools" / slug / "releases"
+    return folder.is_dir() and any(folder.iterdir())
+
+
 def _build_all(project: Project, states: dict[str, list[PolicyState]], options: BuildOptions,
-               on_school: Callable[[str], None]):
+               on_school: Callable[[str], None], layout: ProcessPoolExecutor | None = None):
     """Build each school, in worker processes when there is more than one job (they share the loaded project)."""
     slugs = list(project.schools)
     if options.jobs <= 1 or len(slugs) <= 1:
         for slug in slugs:
-            yield slug, _build_one(project, states, options, slug, alongside=options.jobs > 1)
+            yield slug, _build_one(project, states, options, slug, layout)
             on_school(slug)
         return
     # Forked workers inherit the loaded project from the initializer's arguments: nothing is pickled per school.
@@ -202,17 +220,16 @@ def _build_in_worker(slug: str) -> IndexEntry:
 
 
 def _build_one(project: Project, states: dict[str, list[PolicyState]], options: BuildOptions, slug: str,
-               alongside: bool = False) -> IndexEntry:
-    """One school's site; with `alongside`, its PDFs are laid out in another process while MkDocs builds its pages."""
+               layout: ProcessPoolExecutor | None = None) -> IndexEntry:
+    """One school's site; with a `layout` process, its PDFs are laid out there while MkDocs builds its pages."""
     school = project.schools[slug]
     pages = school_pages(school, states[slug], options.today, options.draft, options.pdfs, options.as_at)
     downloads = school_downloads(school.facts, states[slug], options.draft, options.compose_date) if options.pdfs else NO_DOWNLOADS
     cache = PdfCache(_cache(options, "pdf"))
     site = functools.partial(build_school_site, project, school, pages, downloads.names, out=options.out,
                              site_url=options.site_url, today=options.today, rendered=_cache(options, "pages"))
-    if alongside and downloads.documents:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            site(files=pool.submit(downloads.files, cache).result)
+    if layout is not None and downloads.documents:
+        site(files=layout.submit(downloads.files, cache).result)
     else:
         site(files=lambda: downloads.files(cache))
     return index_entry(slug, school.facts.name, states[slug], options.today)

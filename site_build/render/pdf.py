@@ -97,6 +97,12 @@ def page_count(html: str, cache: PdfCache = NO_CACHE) -> int:
     return int(cache.get("pages", html, lambda: str(len(_html(html).render(stylesheets=[_stylesheet()]).pages)).encode()))
 
 
+def load_layout_engine() -> None:
+    """Import WeasyPrint and read the print stylesheet now, so that this process's first layout starts at once."""
+    _stylesheet()
+    _fetcher()
+
+
 def _html(html: str):
     from weasyprint import HTML
 

@@ -53,10 +53,10 @@ def test_workers_replaced_between_shares_build_every_school_and_report_every_fai
     build_one = build._build_one
     failing = {slugs[0], slugs[-1]}
 
-    def sometimes(project, states, options, slug, alongside=False):
+    def sometimes(project, states, options, slug, layout=None):
         if slug in failing:
             raise OutputError("the site could not be written", f"site/{slug}")
-        return build_one(project, states, options, slug, alongside)
+        return build_one(project, states, options, slug, layout)
 
     monkeypatch.setattr(build, "_build_one", sometimes)  # forked workers inherit it
     with pytest.raises(PolicySiteError) as caught:
