@@ -7,18 +7,22 @@ the imports here and the plugin entry point in pyproject.toml, and nothing else.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import hashlib
 import importlib.metadata
+import io
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
+import mkdocs.utils
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -47,8 +51,9 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_path: Path, where: Path, today: dt.date, pages: Path | None = None) -> None:
-    """Build the site CONFIG_PATH describes; any MkDocs warning is an error (on `where`, the school's file).
+def run_mkdocs(settings: Mapping[str, Any], where: Path, today: dt.date, pages: Path | None = None) -> None:
+    """Build the site MkDocs `settings` describe (as mkdocs.yml would, as data: no YAML written and read back);
+    any MkDocs warning is an error (on `where`, the school's file).
 
     `today` stands in for "now" (sitemap dates, archives), so equal inputs give equal bytes, unless
     SOURCE_DATE_EPOCH is set already. Pages rendered before are taken from the `pages` cache folder."""
@@ -60,7 +65,7 @@ def run_mkdocs(config_path: Path, where: Path, today: dt.date, pages: Path | Non
     logger.setLevel(logging.WARNING)
     logger.propagate = False
     try:
-        config = load_config(config_file=str(config_path))
+        config = load_config(config_file=io.StringIO("{}"), **copy.deepcopy(dict(settings)))  # MkDocs changes what it reads
         share_compiled_templates(config.theme)
         with _source_date(today):
             mkdocs_build(config)
@@ -114,6 +119,7 @@ def share_compiled_templates(theme) -> None:
     def get_env() -> jinja2.Environment:
         env = make_env()
         env.bytecode_cache = _THEME_BYTECODE
+        env.auto_reload = False  # the environment lives for one build: no need to look at each template's file again
         list_templates = env.list_templates
 
         def cached_list_templates(extensions=None, filter_func=None) -> list[str]:
@@ -239,6 +245,21 @@ _ENGINE = "|".join([importlib.metadata.version("markdown"), importlib.metadata.v
                     hashlib.sha256(Path(markdown_safe.__file__).read_bytes()).hexdigest()])
 _RENDERS = _RenderedPages()
 Page.render = lambda page, config, files: _RENDERS.render(page, config, files)  # type: ignore[method-assign, assignment]
+
+
+def _installed_themes_once() -> None:
+    """MkDocs looks for the installed themes again for each site (it empties its cache of them as it loads a theme): a
+    scan of every package's entry points, 15 ms or more a school. Within one process they cannot change."""
+    found = mkdocs.utils.get_themes()
+
+    def installed() -> dict:
+        return dict(found)
+
+    installed.cache_clear = lambda: None  # type: ignore[attr-defined]
+    mkdocs.utils.get_themes = installed  # type: ignore[assignment]
+
+
+_installed_themes_once()
 
 
 @contextmanager

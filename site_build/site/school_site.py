@@ -15,8 +15,6 @@ import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import yaml
-
 from ..compose.markdown_rules import theme_text
 from ..errors import OutputError
 from ..load.base_config import load_base_config
@@ -59,12 +57,10 @@ def _build(project: Project, school: SchoolSource, pages: SitePages, downloads: 
         docs = work_dir / "docs"
         _write_pages(docs, pages.pages)
         _write_files(docs, dict.fromkeys(downloads, b""))
-        config_path = work_dir / "mkdocs.yml"
         config = _config(project, school, pages, docs, work_dir / "site")
         if site_url:
             config["site_url"] = f"{site_url.rstrip('/')}/{school.slug}/"
-        config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-        run_mkdocs(config_path, school.path, today, rendered)
+        run_mkdocs(config, school.path, today, rendered)
         made = files()
         assert sorted(made) == sorted(downloads), "the downloads laid out are the ones named"
         _write_files(work_dir / "site", made)

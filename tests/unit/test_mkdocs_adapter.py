@@ -26,6 +26,10 @@ def tiny_site(folder: Path, page: str, **settings: object) -> Path:
     return config
 
 
+def build_site(config: Path, *args) -> None:
+    mkdocs_adapter.run_mkdocs(yaml.safe_load(config.read_text(encoding="utf-8")), *args)
+
+
 def test_the_second_build_compiles_no_theme_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     compiled: list[str | None] = []
     compile_template = jinja2.Environment.compile
@@ -37,10 +41,10 @@ def test_the_second_build_compiles_no_theme_template(tmp_path: Path, monkeypatch
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
     monkeypatch.setattr(mkdocs_adapter, "_THEME_BYTECODE", mkdocs_adapter._MemoryBytecodeCache())  # a new process, no disk cache
     monkeypatch.setattr(mkdocs_adapter, "_THEME_FILES", {})
-    mkdocs_adapter.run_mkdocs(tiny_site(tmp_path / "one", "# One\n\nHello.\n"), tmp_path / "one.yml", TODAY)
+    build_site(tiny_site(tmp_path / "one", "# One\n\nHello.\n"), tmp_path / "one.yml", TODAY)
     first = list(compiled)
     compiled.clear()
-    mkdocs_adapter.run_mkdocs(tiny_site(tmp_path / "two", "# Two\n\nHello again.\n"), tmp_path / "two.yml", TODAY)
+    build_site(tiny_site(tmp_path / "two", "# Two\n\nHello again.\n"), tmp_path / "two.yml", TODAY)
     assert "main.html" in first or any(name and name.endswith("base.html") for name in first), first
     theme_templates = [name for name in compiled if name and name.endswith(".html")]
     assert not theme_templates, f"MkDocs compiled the theme again: {theme_templates[:5]}"
@@ -50,14 +54,14 @@ def test_the_second_build_compiles_no_theme_template(tmp_path: Path, monkeypatch
 def test_a_warning_from_mkdocs_is_an_engine_error_on_the_school_file(tmp_path: Path):
     config = tiny_site(tmp_path / "site", "# Page\n\nSee [the missing page](missing.md).\n")
     with pytest.raises(EngineError) as caught:
-        mkdocs_adapter.run_mkdocs(config, Path("schools/x/school.yml"), TODAY)
+        build_site(config, Path("schools/x/school.yml"), TODAY)
     assert caught.value.file == Path("schools/x/school.yml")
     assert "missing.md" in caught.value.message
 
 
 def test_the_build_date_stands_in_for_now_only_while_mkdocs_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    mkdocs_adapter.run_mkdocs(tiny_site(tmp_path / "a", "# A\n", site_url="https://example.org/"), tmp_path / "a.yml", TODAY)
+    build_site(tiny_site(tmp_path / "a", "# A\n", site_url="https://example.org/"), tmp_path / "a.yml", TODAY)
     assert "SOURCE_DATE_EPOCH" not in os.environ
     sitemap = (tmp_path / "a" / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert "2026-11-23" in sitemap
@@ -69,7 +73,7 @@ def rebuild(folder: Path, pages: dict[str, str]) -> Path:
         name.unlink()
     for name, text in pages.items():
         (folder / "docs" / name).write_text(text, encoding="utf-8")
-    mkdocs_adapter.run_mkdocs(folder / "mkdocs.yml", Path("schools/x/school.yml"), TODAY)
+    build_site(folder / "mkdocs.yml", Path("schools/x/school.yml"), TODAY)
     return folder / "site"
 
 
@@ -119,7 +123,7 @@ def test_a_new_process_takes_unchanged_pages_from_the_cache_folder(tmp_path: Pat
         monkeypatch.setattr(mkdocs_adapter, "_RENDERS", renders)
         for name, text in pages.items():
             (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
-        mkdocs_adapter.run_mkdocs(tmp_path / "mkdocs.yml", Path("schools/x/school.yml"), TODAY, cache)
+        build_site(tmp_path / "mkdocs.yml", Path("schools/x/school.yml"), TODAY, cache)
         return converted
 
     tiny_site(tmp_path, "", validation={"links": {"not_found": "warn", "anchors": "warn"}})
@@ -139,7 +143,7 @@ def test_pruning_forgets_only_the_pages_no_build_used_since(tmp_path: Path):
     stale.write_text("{}", encoding="utf-8")
     os.utime(stale, (0, 0))
     started = stale.stat().st_mtime + 1
-    mkdocs_adapter.run_mkdocs(tmp_path / "mkdocs.yml", Path("schools/x/school.yml"), TODAY, tmp_path / "cache")
+    build_site(tmp_path / "mkdocs.yml", Path("schools/x/school.yml"), TODAY, tmp_path / "cache")
     mkdocs_adapter.prune_pages(tmp_path / "cache", started)
     assert not stale.exists() and len(list((tmp_path / "cache").glob("*.json"))) == 1
 
@@ -167,3 +171,13 @@ def test_the_theme_file_list_skips_hidden_paths_first_and_is_the_same(tmp_path: 
     assert theme_files() == theirs and "assets/javascripts/iframe-worker-shim.js" not in theirs
     assert any(name.endswith(".css") for name in theirs)
     assert len(matches) < their_matches / 10, "hidden paths (Material's icons) were listed and matched"
+
+
+def test_the_settings_handed_to_mkdocs_are_left_as_they_were_for_the_next_school(tmp_path: Path):
+    settings = yaml.safe_load(tiny_site(tmp_path, "# Home\n\n## Part\n\nHello.\n").read_text(encoding="utf-8"))
+    settings["markdown_extensions"] = [{"toc": {"permalink": True}}]
+    before = yaml.safe_dump(settings)
+    for _ in range(2):  # MkDocs takes each extension's settings apart as it reads them
+        mkdocs_adapter.run_mkdocs(settings, Path("schools/x/school.yml"), TODAY)
+        assert yaml.safe_dump(settings) == before
+    assert 'class="headerlink"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
