@@ -149,7 +149,9 @@ def test_every_page_has_a_csp_first_in_head_naming_each_inline_script(school_sit
         parser = parse(text)
         assert parser.tags_before_csp == ["html", "head", "meta"], (page, parser.tags_before_csp)  # only the charset
         inline = [s for attrs, s in parser.scripts if "src" not in attrs and attrs.get("type") != "application/json"]
-        assert inline, page  # Material's own inline scripts, each named by hash
+        assert inline, page  # Material's own inline scripts, each named by hash, and nothing else
+        named = {source for source in directives["script-src"].split() if source.startswith("'sha256-")}
+        assert named == {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline}, page
     assert scan_site(school_site) == []
 
 
@@ -161,6 +163,18 @@ def test_a_script_inside_the_article_or_navigation_gets_no_hash_so_the_browser_r
             "<article class='md-content__inner'><script>alert(1)</script></article></body></html>")
     assert inline_script_hashes(page) == inline_script_hashes(f"<html><head></head><body>{theme}</body></html>")
     assert len(inline_script_hashes(page)) == 1
+
+
+def test_only_scripts_that_run_their_own_text_are_hashed_as_a_browser_reads_them():
+    from site_build.site.safety_plugin import inline_script_hashes
+
+    def digest(script: str) -> str:
+        return f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+
+    page = ("<html><head><SCRIPT TYPE='Text/JavaScript'>a()\r\n</SCRIPT><script src=x.js></script>"
+            "<script type=\"application/json\">{\"b\": 1}</script><script data-src='y' type=module>c()</script>"
+            "<script type=\"text/plain\">d()</script><script>a()\n</script></head><body></body></html>")
+    assert inline_script_hashes(page) == [digest("a()\n"), digest("c()")]
 
 
 def test_hostile_school_values_publish_no_script(project: Path):
