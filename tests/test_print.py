@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -338,3 +339,18 @@ def test_a_one_school_build_lays_out_its_pdfs_beside_mkdocs_and_publishes_the_sa
     pdfs = {path: data for path, data in sites["2"].items() if path.suffix == ".pdf"}
     assert len(pdfs) >= 6 and all(data.startswith(b"%PDF-") and len(data) > 5000 for data in pdfs.values())
     assert json.loads(sites["2"][Path(SLUG) / "releases.json"])
+
+
+def test_a_build_of_every_school_forgets_the_cached_pdfs_it_no_longer_uses_and_keeps_the_rest(school: Path, tmp_path: Path):
+    env, cache = {"POLICY_SITE_CACHE": str(tmp_path / "cache")}, tmp_path / "cache" / "pdf"
+    build = ("build", "--force", "--out", str(tmp_path / "site"))
+    assert run_cli(*build, cwd=school, env=env).code == 0
+    used = sorted(path.name for path in cache.iterdir())
+    assert any(name.endswith(".pdf") for name in used)
+    stale = cache / "0ld.pdf"  # a PDF of words no school has any more
+    stale.write_bytes(b"%PDF-1.7 old")
+    for path in cache.iterdir():
+        os.utime(path, (0, 0))  # every entry last used long ago
+    assert run_cli(*build, cwd=school, env=env).code == 0
+    assert sorted(path.name for path in cache.iterdir()) == used  # what this build used is kept, the rest forgotten
+

@@ -24,11 +24,10 @@ from ..load.project import Project, load_project, school_slugs
 from ..model.release import PolicyState
 from ..render.pdf import PdfCache, load_layout_engine
 from ..site.downloads import NO_DOWNLOADS, school_downloads
-from ..site.mkdocs_adapter import prune_pages
 from ..site.pages import school_pages
 from ..site.school_site import build_school_site
 from ..site.trust_index import IndexEntry, index_entry, write_trust_index
-from ..store.files import output_folder
+from ..store.files import output_folder, prune_unused
 from ..store.output_paths import check_cache_folder, check_output_folder
 from ..store.stamps import Stamps
 from .school_policy import policy_states
@@ -88,9 +87,9 @@ def _build_locked(root: Path, schools: list[str] | None, options: BuildOptions, 
             states = _compose(project, options)
             for slug, entry in _build_all(project, states, options, on_school, layout):
                 stamps.write(slug, asdict(entry), hashes[slug])
-        rendered = _cache(options, "pages")
-        if rendered and rendered.is_dir() and todo == all_slugs:  # every school built: what none used is out of use
-            prune_pages(rendered, started)
+        if options.cache and todo == all_slugs:  # every school built: what none used is out of use
+            for kind in ("pages", "pdf"):
+                prune_unused(options.cache / kind, started)
     built = [slug for slug in all_slugs if (options.out / slug / "index.html").is_file()]
     index = _write_index(root, built, options) if options.shard is None else None  # None also when it was already right
     return BuildReport(todo, skipped, index)

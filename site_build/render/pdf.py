@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import os
 from pathlib import Path
 
 import markdown
@@ -76,6 +78,8 @@ class PdfCache:
             return make()
         path = self.folder / f"{cache_name(key)}.{kind}"
         if path.is_file():
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used by this build: kept when the cache is pruned (store/files.prune_unused)
             return path.read_bytes()
         data = make()
         write_atomically(path, data)

@@ -6,7 +6,6 @@ the imports here and the plugin entry point in pyproject.toml, and nothing else.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -37,7 +36,7 @@ from ..store.bytecode import UNREADABLE, user_bytecode_cache
 from ..store.cache_key import cache_name
 from ..store.files import write_atomically
 
-__all__ = ["BasePlugin", "event_priority", "prune_pages", "run_mkdocs", "serve_folder"]
+__all__ = ["BasePlugin", "event_priority", "run_mkdocs", "serve_folder"]
 
 
 class _Warnings(logging.Handler):
@@ -206,7 +205,7 @@ class _RenderedPages:
         path = self._path(key)
         try:
             data = json.loads(path.read_bytes())
-            os.utime(path)  # used by this build: kept when the cache is pruned (prune_pages)
+            os.utime(path)  # used by this build: kept when the cache is pruned (store/files.prune_unused)
         except (OSError, ValueError):  # not there (or gone since): render it
             return None
         return self._remember(key, (data["content"], get_toc(data["toc"]), data["title"], set(data["anchors"]), data["links"]))
@@ -219,15 +218,6 @@ class _RenderedPages:
 def _token(link: AnchorLink) -> dict:
     """A table-of-contents entry as the Markdown toc extension gives it (what MkDocs' get_toc reads)."""
     return {"level": link.level, "id": link.id, "name": link.title, "children": [_token(child) for child in link.children]}
-
-
-def prune_pages(folder: Path, before: float) -> None:
-    """Forget the cached pages no build has used since `before` (a timestamp): after a build of every school, pages
-    that went out of use (an old clause's words, a renamed file) do not pile up."""
-    for path in folder.glob("*.json"):
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < before:
-                path.unlink()
 
 
 def _files_key(files) -> str:

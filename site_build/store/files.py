@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -32,6 +33,18 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write this file: {exc.strerror or exc}", path,
                           hint="check the folder exists, is writable and the disk is not full") from None
+
+
+def prune_unused(folder: Path, before: float) -> None:
+    """Forget the cache entries in `folder` that no build has used since `before` (a timestamp; a build touches each
+    entry it uses): after a build of every school, entries that went out of use do not pile up. Only plain files
+    are removed, never what a link points to, nor a file another build is writing (named '.*')."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if (not entry.name.startswith(".") and entry.is_file(follow_symlinks=False)
+                        and entry.stat(follow_symlinks=False).st_mtime < before):
+                    os.unlink(entry.path)
 
 
 def write_new(path: Path, data: bytes) -> bool:

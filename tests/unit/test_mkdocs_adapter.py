@@ -12,6 +12,7 @@ import yaml
 
 from site_build.errors import EngineError
 from site_build.site import mkdocs_adapter
+from site_build.store.files import prune_unused
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -144,7 +145,7 @@ def test_pruning_forgets_only_the_pages_no_build_used_since(tmp_path: Path):
     os.utime(stale, (0, 0))
     started = stale.stat().st_mtime + 1
     build_site(tmp_path / "mkdocs.yml", Path("schools/x/school.yml"), TODAY, tmp_path / "cache")
-    mkdocs_adapter.prune_pages(tmp_path / "cache", started)
+    prune_unused(tmp_path / "cache", started)
     assert not stale.exists() and len(list((tmp_path / "cache").glob("*.json"))) == 1
 
 
