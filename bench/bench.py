@@ -150,7 +150,7 @@ def tree_memory(root: int) -> tuple[int, int]:
     return pss, rss
 
 
-def run_measuring_memory(args: list[str], cwd: Path, interval: float = 0.25) -> tuple[float, int, int, str]:
+def run_measuring_memory(args: list[str], cwd: Path, interval: float = 0.5) -> tuple[float, int, int, str]:
     """Run a command, sampling its process tree's memory: (wall seconds, peak PSS, peak RSS sum, stdout)."""
     start = time.perf_counter()
     proc = subprocess.Popen([str(a) for a in args], cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -173,7 +173,7 @@ def memory_figures(temp: Path, count: int) -> dict:
     t = time.perf_counter()
     stats = generate(project, count)
     generated = time.perf_counter() - t
-    log(f"  generated in {generated:.0f} s; building them cold, sampling memory every 0.25 s")
+    log(f"  generated in {generated:.0f} s; building them cold, sampling memory every 0.5 s")
     seconds, pss, rss, out = run_measuring_memory([CLI, "build", "--today", BUILD_DATE.isoformat(), "--force"], project)
     built = sum(1 for line in out.splitlines() if line.startswith("built "))
     if built != count:
