@@ -29,6 +29,7 @@ from ..site.school_site import build_school_site
 from ..site.trust_index import IndexEntry, index_entry, write_trust_index
 from ..store.files import output_folder, prune_unused
 from ..store.output_paths import check_cache_folder, check_output_folder
+from ..store.releases import has_releases
 from ..store.stamps import Stamps
 from .school_policy import policy_states
 
@@ -111,17 +112,12 @@ def _chosen(all_slugs: list[str], schools: list[str] | None, shard: tuple[int, i
 def _layout_process(root: Path, todo: list[str], options: BuildOptions) -> Iterator[ProcessPoolExecutor | None]:
     """For one school with approved policies, on several cores: a process to lay out its PDFs while MkDocs builds its
     pages, started first, so that it loads the layout engine while this one loads and composes the school."""
-    if options.jobs <= 1 or len(todo) != 1 or not options.pdfs or not (options.draft or _has_releases(root, todo[0])):
+    if options.jobs <= 1 or len(todo) != 1 or not options.pdfs or not (options.draft or has_releases(root, todo[0])):
         yield None
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         pool.submit(load_layout_engine)
         yield pool
-
-
-def _has_releases(root: Path, slug: str) -> bool:
-    folder = root / "schools" / slug / "releases"
-    return folder.is_dir() and any(folder.iterdir())
 
 
 def _build_all(project: Project, states: dict[str, list[PolicyState]], options: BuildOptions,

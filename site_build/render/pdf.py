@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import os
 from pathlib import Path
 
 import markdown
@@ -15,7 +13,7 @@ from markupsafe import Markup
 from ..model.document import Document
 from ..model.release import Letterhead, Release, format_date
 from ..store.cache_key import cache_name
-from ..store.files import write_atomically
+from ..store.files import read_used, write_atomically
 from .html_clean import clean_html
 from .markdown import print_links
 
@@ -78,9 +76,7 @@ class PdfCache:
             return make()
         path = self.folder / f"{cache_name(key)}.{kind}"
         if path.is_file():
-            with contextlib.suppress(OSError):
-                os.utime(path)  # used by this build: kept when the cache is pruned (store/files.prune_unused)
-            return path.read_bytes()
+            return read_used(path)
         data = make()
         write_atomically(path, data)
         return data

@@ -34,7 +34,7 @@ from ..errors import EngineError
 from ..render import markdown_safe
 from ..store.bytecode import UNREADABLE, user_bytecode_cache
 from ..store.cache_key import cache_name
-from ..store.files import write_atomically
+from ..store.files import read_used, write_atomically
 
 __all__ = ["BasePlugin", "event_priority", "run_mkdocs", "serve_folder"]
 
@@ -204,8 +204,7 @@ class _RenderedPages:
             return None
         path = self._path(key)
         try:
-            data = json.loads(path.read_bytes())
-            os.utime(path)  # used by this build: kept when the cache is pruned (store/files.prune_unused)
+            data = json.loads(read_used(path))
         except (OSError, ValueError):  # not there (or gone since): render it
             return None
         return self._remember(key, (data["content"], get_toc(data["toc"]), data["title"], set(data["anchors"]), data["links"]))

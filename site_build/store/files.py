@@ -35,9 +35,17 @@ def write_atomically(path: Path, data: bytes) -> None:
                           hint="check the folder exists, is writable and the disk is not full") from None
 
 
+def read_used(path: Path) -> bytes:
+    """A cache entry's bytes, marked as used by this build, so that `prune_unused` keeps it."""
+    data = path.read_bytes()
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return data
+
+
 def prune_unused(folder: Path, before: float) -> None:
-    """Forget the cache entries in `folder` that no build has used since `before` (a timestamp; a build touches each
-    entry it uses): after a build of every school, entries that went out of use do not pile up. Only plain files
+    """Forget the cache entries in `folder` that no build has used since `before` (a timestamp; a build reads each
+    entry it uses with `read_used`): after a build of every school, entries that went out of use do not pile up. Only plain files
     are removed, never what a link points to, nor a file another build is writing (named '.*')."""
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:

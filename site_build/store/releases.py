@@ -45,8 +45,18 @@ FORMAT_2_KEYS = FORMAT_1_KEYS | {"previous_sha256", "signature", "date_precision
                                   "meeting", "effective"}  # the meeting that approved it; when it takes effect
 
 
+def releases_folder(root: Path, slug: str) -> Path:
+    return root / "schools" / slug / "releases"
+
+
 def release_dir(root: Path, slug: str, policy_id: str) -> Path:
-    return root / "schools" / slug / "releases" / policy_id
+    return releases_folder(root, slug) / policy_id
+
+
+def has_releases(root: Path, slug: str) -> bool:
+    """Whether the school's folder holds anything approved (read before the school is loaded)."""
+    folder = releases_folder(root, slug)
+    return folder.is_dir() and any(folder.iterdir())
 
 
 def read_releases(root: Path, slug: str, policy_id: str) -> list[Release]:
